@@ -1,0 +1,81 @@
+"""The decoder on modules written for the purpose, checked against what the text says they contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from wasmlint import DecodeError, decode_bytes
+from wasmlint.model import FuncType, GlobalType, MemoryType, TableType, TagType
+
+HEADER = b"\x00asm\x01\x00\x00\x00"
+
+
+def test_every_import_and_export_kind(wat2wasm):  # type: ignore[no-untyped-def]
+    module = decode_bytes(
+        wat2wasm(
+            """(module
+              (import "env" "ws_connect" (func (param i64) (result i64)))
+              (import "env" "pair" (func (param f32 f64) (result i32 i64)))
+              (import "env" "memory" (memory 1 2))
+              (import "env" "shared" (memory 1 4 shared))
+              (import "env" "mem64" (memory i64 3))
+              (import "env" "table" (table 2 externref))
+              (import "env" "g" (global (mut i64)))
+              (import "env" "e" (tag (param i32)))
+              (func (export "meta") (result i32) i32.const 0)
+              (global (export "answer") i32 (i32.add (i32.const 40) (i32.const 2)))
+              (table (export "t64") i64 1 funcref)
+              (export "memory" (memory 0))
+              (export "tag" (tag 0)))"""
+        )
+    )
+    assert [(i.module, i.name, i.kind, i.type) for i in module.imports] == [
+        ("env", "ws_connect", "func", FuncType(("i64",), ("i64",))),
+        ("env", "pair", "func", FuncType(("f32", "f64"), ("i32", "i64"))),
+        ("env", "memory", "memory", MemoryType(1, 2)),
+        ("env", "shared", "memory", MemoryType(1, 4, shared=True)),
+        ("env", "mem64", "memory", MemoryType(3, None, index="i64")),
+        ("env", "table", "table", TableType("externref", 2, None)),
+        ("env", "g", "global", GlobalType("i64", mutable=True)),
+        ("env", "e", "tag", TagType(("i32",), ())),
+    ]
+    assert [(e.name, e.kind, e.index, e.type) for e in module.exports] == [
+        ("meta", "func", 2, FuncType((), ("i32",))),
+        ("answer", "global", 1, GlobalType("i32")),
+        ("t64", "table", 1, TableType("funcref", 1, None, "i64")),
+        ("memory", "memory", 0, MemoryType(1, 2)),
+        ("tag", "tag", 0, TagType(("i32",), ())),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "offset", "message"),
+    [
+        (b"", 0, "unexpected end"),
+        (b"\x00asn\x01\x00\x00\x00", 0, "magic header not detected"),
+        (b"\x00asm\x02\x00\x00\x00", 4, "unknown binary version"),
+        (HEADER + b"\x0e\x00", 8, "malformed section id"),
+        (HEADER + b"\x01\x05\x00", 9, "length out of bounds"),
+        (HEADER + b"\x01\x02\x00\x00", 11, "section size mismatch"),
+        (HEADER + b"\x03\x01\x00\x01\x01\x00", 11, "unexpected content after last section"),
+        (HEADER + b"\x01\x01\x80", 11, "unexpected end of section or function"),
+        (HEADER + b"\x02\x04\x01\x01\xff\x00", 12, "malformed UTF-8 encoding"),
+        (HEADER + b"\x01\x06\x80\x80\x80\x80\x10\x00", 14, "integer too large"),
+        (HEADER + b"\x01\x07\x80\x80\x80\x80\x80\x00\x00", 15, "integer representation too long"),
+        (HEADER + b"\x03\x02\x01\x00", 8, "function and code section have inconsistent lengths"),
+    ],
+)
+def test_malformed_inputs_report_offset_and_spec_message(data: bytes, offset: int, message: str) -> None:
+    with pytest.raises(DecodeError) as caught:
+        decode_bytes(data)
+    assert caught.value.message == message
+    assert caught.value.offset == offset
+
+
+def test_component_is_recognised_not_malformed() -> None:
+    assert decode_bytes(b"\x00asm\x0d\x00\x01\x00").kind == "component"
+
+
+def test_huge_declared_count_is_refused_before_allocation() -> None:
+    with pytest.raises(DecodeError, match="unexpected end of section"):
+        decode_bytes(HEADER + b"\x02\x05\xff\xff\xff\xff\x0f")

@@ -1,0 +1,383 @@
+"""Decode a WebAssembly binary into the module model, reading only what a listing of imports and exports needs.
+
+The module is walked section by section: `(id, offset, size)` framing is checked for every section, the sections
+that define imports, exports and their types are decoded, and the code, data and element sections are passed by
+with only their counts read. A file is mapped, not read, so the cost does not grow with the size of its code.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import re
+from dataclasses import dataclass, field
+
+from . import custom
+from .constexpr import skip_constant_expression
+from .model import (
+    CompositeType,
+    DecodeWarning,
+    Export,
+    ExternKind,
+    ExternType,
+    FuncType,
+    GlobalType,
+    Import,
+    MemoryType,
+    Module,
+    Section,
+    TableType,
+    TagType,
+)
+from .reader import END_OF_SECTION, Buffer, DecodeError, Reader
+from .types import function_type_at, globaltype, memtype, tabletype, tagtype, type_section
+
+MAGIC = b"\x00asm"
+CORE_VERSION = b"\x01\x00\x00\x00"
+COMPONENT_LAYER = b"\x01\x00"
+
+CUSTOM, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, GLOBAL, EXPORT, START, ELEMENT, CODE, DATA, DATA_COUNT, TAG = range(14)
+
+# Where each known section may appear; sections must come in increasing rank, each at most once.
+SECTION_RANK = {
+    TYPE: 1,
+    IMPORT: 2,
+    FUNCTION: 3,
+    TABLE: 4,
+    MEMORY: 5,
+    TAG: 6,
+    GLOBAL: 7,
+    EXPORT: 8,
+    START: 9,
+    ELEMENT: 10,
+    DATA_COUNT: 11,
+    CODE: 12,
+    DATA: 13,
+}
+
+EXTERN_KINDS: tuple[ExternKind, ...] = ("func", "table", "memory", "global", "tag")
+
+COMPACT_IMPORTS_SAME_MODULE = 0x7F
+COMPACT_IMPORTS_SAME_TYPE = 0x7E
+TABLE_WITH_INIT = 0x40
+
+_CONTINUATION_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def decode_path(path: str | os.PathLike[str], *, function_names: bool = False) -> Module:
+    """Decode the file at ``path``; it is memory-mapped, so only the sections that are decoded are paged in.
+
+    ``OSError`` is left to the caller; every fault in the contents is a :class:`DecodeError`.
+    """
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size == 0:
+            return decode_bytes(b"", function_names=function_names)
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return decode_bytes(data, function_names=function_names)
+
+
+def decode_bytes(data: Buffer, *, function_names: bool = False) -> Module:
+    """Decode a module from ``bytes``, ``bytearray``, ``memoryview`` or ``mmap``.
+
+    Raises :class:`DecodeError` (offset and message) for every malformed input, and nothing else. A component is
+    recognised and returned as ``Module(kind="component")`` with nothing listed. Function names from the ``name``
+    section are read only when ``function_names`` is true: they can be most of a large module's custom data.
+    """
+    try:
+        return _ModuleDecoder(data, function_names).decode()
+    except RecursionError:  # pragma: no cover - the grammar has no unbounded recursion; belt and braces
+        raise DecodeError(0, "nesting too deep") from None
+
+
+@dataclass
+class _FunctionSection:
+    """Type indices of the module's own functions, decoded only as far as exports need them."""
+
+    data: Buffer
+    start: int
+    end: int
+    count: int
+    single_byte: bool
+    decoded: list[int] | None = None
+
+    def type_index(self, local: int) -> int:
+        if self.single_byte:
+            return self.data[self.start + local]
+        if self.decoded is None:
+            r = Reader(self.data, self.start, self.end, END_OF_SECTION)
+            self.decoded = [r.u32() for _ in range(self.count)]
+        return self.decoded[local]
+
+
+@dataclass
+class _ModuleDecoder:
+    data: Buffer
+    want_function_names: bool
+    types: list[CompositeType] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
+    functions: _FunctionSection | None = None
+    tables: list[TableType] = field(default_factory=list)
+    memories: list[MemoryType] = field(default_factory=list)
+    globals: list[GlobalType] = field(default_factory=list)
+    tags: list[TagType] = field(default_factory=list)
+    imported: dict[str, list[ExternType]] = field(default_factory=lambda: {kind: [] for kind in EXTERN_KINDS})
+    start: int | None = None
+    code_count: int | None = None
+    code_offset: int = 0
+    data_count: int | None = None
+    data_section_count: int | None = None
+    data_offset: int = 0
+    sections: list[Section] = field(default_factory=list)
+    warnings: list[DecodeWarning] = field(default_factory=list)
+    module_name: str | None = None
+    function_name_map: dict[int, str] = field(default_factory=dict)
+    producers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    target_features: tuple[tuple[str, str], ...] = ()
+    pending_exports: list[tuple[str, ExternKind, int, int]] = field(default_factory=list)
+
+    def decode(self) -> Module:
+        r = Reader(self.data)
+        if r.remaining < 4:
+            r.pos = r.end
+            raise r.fail("unexpected end")
+        if r.bytes(4) != MAGIC:
+            raise DecodeError(0, "magic header not detected")
+        if r.remaining < 4:
+            r.pos = r.end
+            raise r.fail("unexpected end")
+        version = r.bytes(4)
+        if version[2:] == COMPONENT_LAYER and version[:2] != CORE_VERSION[:2]:
+            return Module(kind="component")
+        if version != CORE_VERSION:
+            raise DecodeError(4, "unknown binary version")
+        self.sections_loop(r)
+        self.check_counts()
+        return Module(
+            kind="module",
+            types=tuple(self.types),
+            imports=tuple(self.imports),
+            exports=tuple(self.resolve_exports()),
+            start=self.start,
+            module_name=self.module_name,
+            function_names=self.function_name_map,
+            producers=self.producers,
+            target_features=self.target_features,
+            sections=tuple(self.sections),
+            warnings=tuple(self.warnings),
+        )
+
+    def sections_loop(self, r: Reader) -> None:
+        last_rank = 0
+        while not r.at_end():
+            offset = r.pos
+            section_id = r.u8()
+            size_offset = r.pos
+            size = r.u32()
+            if size > r.remaining:
+                raise DecodeError(size_offset, "length out of bounds")
+            body = Reader(self.data, r.pos, r.pos + size, END_OF_SECTION)
+            r.pos += size
+            if section_id == CUSTOM:
+                self.custom_section(body, offset, size)
+                continue
+            rank = SECTION_RANK.get(section_id)
+            if rank is None:
+                raise DecodeError(offset, "malformed section id")
+            if rank <= last_rank:
+                raise DecodeError(offset, "unexpected content after last section")
+            last_rank = rank
+            self.sections.append(Section(section_id, offset, size))
+            self.known_section(section_id, body)
+            if not body.at_end():
+                raise body.fail("section size mismatch")
+
+    def known_section(self, section_id: int, r: Reader) -> None:
+        if section_id == TYPE:
+            self.types = type_section(r)
+        elif section_id == IMPORT:
+            self.import_section(r)
+        elif section_id == FUNCTION:
+            self.function_section(r)
+        elif section_id == TABLE:
+            self.tables = r.vec(lambda: table(r), min_item_size=3)
+        elif section_id == MEMORY:
+            self.memories = r.vec(lambda: memtype(r), min_item_size=2)
+        elif section_id == TAG:
+            self.tags = r.vec(lambda: tagtype(r, self.types), min_item_size=2)
+        elif section_id == GLOBAL:
+            self.globals = r.vec(lambda: global_(r), min_item_size=3)
+        elif section_id == EXPORT:
+            self.export_section(r)
+        elif section_id == START:
+            self.start = r.u32()
+        elif section_id == ELEMENT:
+            r.count()
+            r.pos = r.end
+        elif section_id == DATA_COUNT:
+            self.data_count = r.u32()
+        elif section_id == CODE:
+            self.code_offset = r.pos
+            self.code_count = r.count()
+            r.pos = r.end
+        elif section_id == DATA:
+            self.data_offset = r.pos
+            self.data_section_count = r.count()
+            r.pos = r.end
+
+    def import_section(self, r: Reader) -> None:
+        for _ in range(r.count(min_item_size=3)):
+            offset = r.pos
+            module = r.name()
+            name = r.name()
+            if name == "" and r.peek() in (COMPACT_IMPORTS_SAME_MODULE, COMPACT_IMPORTS_SAME_TYPE):
+                self.compact_imports(r, module, offset)
+                continue
+            kind, extern = self.externtype(r)
+            self.add_import(Import(module, name, kind, extern, offset))
+
+    def compact_imports(self, r: Reader, module: str, offset: int) -> None:
+        """The compact import encoding (compact-imports proposal): one module name for many imports."""
+        if r.u8() == COMPACT_IMPORTS_SAME_MODULE:
+            for _ in range(r.count(min_item_size=2)):
+                item_offset = r.pos
+                name = r.name()
+                kind, extern = self.externtype(r)
+                self.add_import(Import(module, name, kind, extern, item_offset))
+        else:
+            kind, extern = self.externtype(r)
+            for _ in range(r.count()):
+                item_offset = r.pos
+                self.add_import(Import(module, r.name(), kind, extern, item_offset))
+
+    def add_import(self, imp: Import) -> None:
+        self.imports.append(imp)
+        self.imported[imp.kind].append(imp.type)
+
+    def externtype(self, r: Reader) -> tuple[ExternKind, ExternType]:
+        start = r.pos
+        kind = r.u8()
+        if kind == 0x00:
+            return "func", function_type_at(r, self.types)
+        if kind == 0x01:
+            return "table", tabletype(r)
+        if kind == 0x02:
+            return "memory", memtype(r)
+        if kind == 0x03:
+            return "global", globaltype(r)
+        if kind == 0x04:
+            return "tag", tagtype(r, self.types)
+        if kind == 0x20:
+            raise DecodeError(start, "exact function imports (custom-descriptors proposal) are not supported")
+        raise DecodeError(start, "malformed import kind")
+
+    def function_section(self, r: Reader) -> None:
+        count = r.count()
+        start = r.pos
+        has_wide = _CONTINUATION_BYTE.search(self.data, start, r.end) is not None  # type: ignore[call-overload]
+        if not has_wide and r.end - start == count:
+            r.pos = r.end
+        else:
+            for _ in range(count):
+                r.u32()
+        self.functions = _FunctionSection(self.data, start, r.pos, count, single_byte=not has_wide)
+
+    def export_section(self, r: Reader) -> None:
+        for _ in range(r.count(min_item_size=3)):
+            offset = r.pos
+            name = r.name()
+            kind_offset = r.pos
+            kind_byte = r.u8()
+            if kind_byte >= len(EXTERN_KINDS):
+                raise DecodeError(kind_offset, "malformed export kind")
+            self.pending_exports.append((name, EXTERN_KINDS[kind_byte], r.u32(), offset))
+
+    def resolve_exports(self) -> list[Export]:
+        """Exports name an index in an index space (imports first); resolve each to its type."""
+        return [
+            Export(name, kind, index, self.indexed_type(kind, index, offset), offset)
+            for name, kind, index, offset in self.pending_exports
+        ]
+
+    def indexed_type(self, kind: ExternKind, index: int, offset: int) -> ExternType:
+        imported = self.imported[kind]
+        if index < len(imported):
+            return imported[index]
+        local = index - len(imported)
+        if kind == "func":
+            functions = self.functions
+            if functions is None or local >= functions.count:
+                raise DecodeError(offset, f"unknown function {index}")
+            type_index = functions.type_index(local)
+            if type_index >= len(self.types) or not isinstance(self.types[type_index], FuncType):
+                raise DecodeError(offset, f"unknown type {type_index}")
+            found = self.types[type_index]
+            assert isinstance(found, FuncType)
+            return found
+        defined: dict[str, list[TableType] | list[MemoryType] | list[GlobalType] | list[TagType]] = {
+            "table": self.tables,
+            "memory": self.memories,
+            "global": self.globals,
+            "tag": self.tags,
+        }
+        own = defined[kind]
+        if local >= len(own):
+            raise DecodeError(offset, f"unknown {kind} {index}")
+        return own[local]
+
+    def check_counts(self) -> None:
+        function_count = self.functions.count if self.functions else 0
+        if function_count != (self.code_count or 0):
+            offset = self.code_offset if self.code_count is not None else self.section_offset(FUNCTION)
+            raise DecodeError(offset, "function and code section have inconsistent lengths")
+        if self.data_count is not None and self.data_count != (self.data_section_count or 0):
+            offset = self.data_offset if self.data_section_count is not None else self.section_offset(DATA_COUNT)
+            raise DecodeError(offset, "data count and data section have inconsistent lengths")
+
+    def section_offset(self, section_id: int) -> int:
+        return next(section.offset for section in self.sections if section.id == section_id)
+
+    def custom_section(self, r: Reader, offset: int, size: int) -> None:
+        name = r.name()
+        self.sections.append(Section(CUSTOM, offset, size, name))
+        reader = {
+            "name": self.name_section,
+            "producers": self.producers_section,
+            "target_features": self.target_features_section,
+        }.get(name)
+        if reader is None:
+            return
+        try:
+            reader(r.pos, r.end)
+        except DecodeError as exc:
+            self.warnings.append(DecodeWarning(exc.offset, f"malformed {name!r} custom section: {exc.message}"))
+
+    def name_section(self, start: int, end: int) -> None:
+        self.module_name = custom.module_name(self.data, start, end)
+        if self.want_function_names:
+            self.function_name_map = custom.function_names(self.data, start, end)
+
+    def producers_section(self, start: int, end: int) -> None:
+        self.producers = custom.producers(self.data, start, end)
+
+    def target_features_section(self, start: int, end: int) -> None:
+        self.target_features = custom.target_features(self.data, start, end)
+
+
+def table(r: Reader) -> TableType:
+    if r.peek() == TABLE_WITH_INIT:
+        start = r.pos
+        r.pos += 1
+        if r.u8() != 0:
+            raise DecodeError(start, "malformed table")
+        found = tabletype(r)
+        skip_constant_expression(r)
+        return found
+    return tabletype(r)
+
+
+def global_(r: Reader) -> GlobalType:
+    found = globaltype(r)
+    skip_constant_expression(r)
+    return found

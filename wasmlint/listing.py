@@ -1,0 +1,120 @@
+"""The listing of a module's imports and exports: the public JSON shape of ``wasmlint inspect`` and its text form.
+
+The JSON shape is a contract that others script against (its schema ships as ``schemas/inspect.schema.json``):
+change it only by adding keys.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import (
+    DEFAULT_PAGE_SIZE,
+    ExternType,
+    FuncType,
+    GlobalType,
+    Import,
+    MemoryType,
+    Module,
+    TableType,
+    TagType,
+)
+
+COMPONENT_NOTE = (
+    "this is a component (component model), not a core module: wasmlint lists and checks core modules only; "
+    "check the core modules inside it, or the plugin before `wasm-tools component new`"
+)
+
+
+def type_to_json(extern: ExternType) -> dict[str, Any]:
+    if isinstance(extern, (FuncType, TagType)):
+        return {"params": list(extern.params), "results": list(extern.results)}
+    if isinstance(extern, MemoryType):
+        found: dict[str, Any] = {
+            "min": extern.min,
+            "max": extern.max,
+            "shared": extern.shared,
+            "index": extern.index,
+        }
+        if extern.page_size != DEFAULT_PAGE_SIZE:
+            found["page_size"] = extern.page_size
+        return found
+    if isinstance(extern, TableType):
+        found = {"element": extern.element, "min": extern.min, "max": extern.max, "index": extern.index}
+        if extern.shared:
+            found["shared"] = True
+        return found
+    assert isinstance(extern, GlobalType)
+    found = {"value": extern.value, "mutable": extern.mutable}
+    if extern.shared:
+        found["shared"] = True
+    return found
+
+
+def module_to_json(path: str, module: Module) -> dict[str, Any]:
+    warnings = [{"offset": w.offset, "message": w.message} for w in module.warnings]
+    if module.kind == "component":
+        warnings.append({"offset": 0, "message": COMPONENT_NOTE})
+    return {
+        "path": path,
+        "kind": module.kind,
+        "imports": [
+            {"module": imp.module, "name": imp.name, "kind": imp.kind, "type": type_to_json(imp.type)}
+            for imp in module.imports
+        ],
+        "exports": [{"name": exp.name, "kind": exp.kind, "type": type_to_json(exp.type)} for exp in module.exports],
+        "producers": {
+            field: [{"name": name, "version": version} for name, version in pairs]
+            for field, pairs in module.producers.items()
+        },
+        "warnings": warnings,
+    }
+
+
+def error_to_json(path: str, offset: int | None, message: str) -> dict[str, Any]:
+    return {"path": path, "error": {"offset": offset, "message": message}}
+
+
+def _shown(name: str) -> str:
+    """Names come from untrusted binaries: quote any that would not print as one plain token."""
+    if name and name.isprintable() and " " not in name and '"' not in name:
+        return name
+    return json.dumps(name)
+
+
+def _index_spaces(imports: tuple[Import, ...]) -> list[int]:
+    """The index of each import in its kind's index space (the first imported function is function 0)."""
+    seen: dict[str, int] = {}
+    indices = []
+    for imp in imports:
+        indices.append(seen.get(imp.kind, 0))
+        seen[imp.kind] = indices[-1] + 1
+    return indices
+
+
+def module_to_text(path: str, module: Module) -> str:
+    if module.kind == "component":
+        return f"{path}: component\n  note: {COMPONENT_NOTE}\n"
+    lines = [f"{path}: module, {len(module.imports)} imports, {len(module.exports)} exports"]
+    if module.module_name:
+        lines.append(f"  name: {module.module_name}")
+    if module.producers:
+        described = "; ".join(
+            f"{field} " + ", ".join(f"{name} {version}".strip() for name, version in pairs)
+            for field, pairs in module.producers.items()
+        )
+        lines.append(f"  producers: {described}")
+    rows: list[tuple[str, str, str, str, str]] = []
+    for imp, index in zip(module.imports, _index_spaces(module.imports)):
+        rows.append(("import", str(index), imp.kind, f"{_shown(imp.module)}.{_shown(imp.name)}", str(imp.type)))
+    for exp in module.exports:
+        rows.append(("export", str(exp.index), exp.kind, _shown(exp.name), str(exp.type)))
+    if rows:
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+            lines.append(f"  {cells[0]} {cells[1].rjust(widths[1])}  {cells[2]}  {cells[3]}  {row[4]}")
+    for warning in module.warnings:
+        lines.append(f"  warning: {warning.message} (at offset 0x{warning.offset:x})")
+    return "\n".join(lines) + "\n"
