@@ -35,6 +35,7 @@ from .types import function_type_at, globaltype, memtype, tabletype, tagtype, ty
 MAGIC = b"\x00asm"
 CORE_VERSION = b"\x01\x00\x00\x00"
 COMPONENT_LAYER = b"\x01\x00"
+COMPONENT_VERSIONS = range(0x0A, 0x10)  # the component model's pre-1.0 binary versions
 
 CUSTOM, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, GLOBAL, EXPORT, START, ELEMENT, CODE, DATA, DATA_COUNT, TAG = range(14)
 
@@ -148,7 +149,7 @@ class _ModuleDecoder:
             r.pos = r.end
             raise r.fail("unexpected end")
         version = r.bytes(4)
-        if version[2:] == COMPONENT_LAYER and version[:2] != CORE_VERSION[:2]:
+        if version[2:] == COMPONENT_LAYER and version[1] == 0 and version[0] in COMPONENT_VERSIONS:
             return Module(kind="component")
         if version != CORE_VERSION:
             raise DecodeError(4, "unknown binary version")
@@ -177,11 +178,15 @@ class _ModuleDecoder:
             size = r.u32()
             if size > r.remaining:
                 raise DecodeError(size_offset, "length out of bounds")
-            body = Reader(self.data, r.pos, r.pos + size, END_OF_SECTION)
-            r.pos += size
+            section_end = r.pos + size
             if section_id == CUSTOM:
-                self.custom_section(body, offset, size)
+                self.custom_section(Reader(self.data, r.pos, section_end, END_OF_SECTION), offset, size)
+                r.pos = section_end
                 continue
+            # Like the spec's reference decoder, a section's contents are read from the stream and their size is
+            # checked afterwards, so that an overrun reports the fault found in the bytes that follow.
+            body = Reader(self.data, r.pos, r.end, END_OF_SECTION)
+            r.pos = section_end
             rank = SECTION_RANK.get(section_id)
             if rank is None:
                 raise DecodeError(offset, "malformed section id")
@@ -189,45 +194,44 @@ class _ModuleDecoder:
                 raise DecodeError(offset, "unexpected content after last section")
             last_rank = rank
             self.sections.append(Section(section_id, offset, size))
-            self.known_section(section_id, body)
-            if not body.at_end():
-                raise body.fail("section size mismatch")
+            self.known_section(section_id, body, section_end)
+            if body.pos != section_end:
+                raise DecodeError(min(body.pos, section_end), "section size mismatch")
 
-    def known_section(self, section_id: int, r: Reader) -> None:
+    def known_section(self, section_id: int, r: Reader, end: int) -> None:
         if section_id == TYPE:
             self.types = type_section(r)
         elif section_id == IMPORT:
             self.import_section(r)
         elif section_id == FUNCTION:
-            self.function_section(r)
+            self.function_section(r, end)
         elif section_id == TABLE:
-            self.tables = r.vec(lambda: table(r), min_item_size=3)
+            r.end = end  # a constant expression that runs off its section ends there
+            self.tables = r.vec(lambda: table(r))
         elif section_id == MEMORY:
-            self.memories = r.vec(lambda: memtype(r), min_item_size=2)
+            self.memories = r.vec(lambda: memtype(r))
         elif section_id == TAG:
-            self.tags = r.vec(lambda: tagtype(r, self.types), min_item_size=2)
+            self.tags = r.vec(lambda: tagtype(r, self.types))
         elif section_id == GLOBAL:
-            self.globals = r.vec(lambda: global_(r), min_item_size=3)
+            r.end = end
+            self.globals = r.vec(lambda: global_(r))
         elif section_id == EXPORT:
             self.export_section(r)
         elif section_id == START:
             self.start = r.u32()
-        elif section_id == ELEMENT:
-            r.count()
-            r.pos = r.end
         elif section_id == DATA_COUNT:
             self.data_count = r.u32()
-        elif section_id == CODE:
-            self.code_offset = r.pos
-            self.code_count = r.count()
-            r.pos = r.end
-        elif section_id == DATA:
-            self.data_offset = r.pos
-            self.data_section_count = r.count()
-            r.pos = r.end
+        else:  # element, code and data: only the count is read, the contents are passed by
+            count_offset = r.pos
+            count = r.count()
+            if section_id == CODE:
+                self.code_offset, self.code_count = count_offset, count
+            elif section_id == DATA:
+                self.data_offset, self.data_section_count = count_offset, count
+            r.pos = end
 
     def import_section(self, r: Reader) -> None:
-        for _ in range(r.count(min_item_size=3)):
+        for _ in range(r.count()):
             offset = r.pos
             module = r.name()
             name = r.name()
@@ -240,7 +244,7 @@ class _ModuleDecoder:
     def compact_imports(self, r: Reader, module: str, offset: int) -> None:
         """The compact import encoding (compact-imports proposal): one module name for many imports."""
         if r.u8() == COMPACT_IMPORTS_SAME_MODULE:
-            for _ in range(r.count(min_item_size=2)):
+            for _ in range(r.count()):
                 item_offset = r.pos
                 name = r.name()
                 kind, extern = self.externtype(r)
@@ -272,19 +276,19 @@ class _ModuleDecoder:
             raise DecodeError(start, "exact function imports (custom-descriptors proposal) are not supported")
         raise DecodeError(start, "malformed import kind")
 
-    def function_section(self, r: Reader) -> None:
+    def function_section(self, r: Reader, end: int) -> None:
         count = r.count()
         start = r.pos
-        has_wide = _CONTINUATION_BYTE.search(self.data, start, r.end) is not None  # type: ignore[call-overload]
-        if not has_wide and r.end - start == count:
-            r.pos = r.end
+        wide = _CONTINUATION_BYTE.search(self.data, start, end) is not None  # type: ignore[call-overload]
+        if not wide and end - start == count:
+            r.pos = end
         else:
             for _ in range(count):
                 r.u32()
-        self.functions = _FunctionSection(self.data, start, r.pos, count, single_byte=not has_wide)
+        self.functions = _FunctionSection(self.data, start, r.pos, count, single_byte=not wide)
 
     def export_section(self, r: Reader) -> None:
-        for _ in range(r.count(min_item_size=3)):
+        for _ in range(r.count()):
             offset = r.pos
             name = r.name()
             kind_offset = r.pos

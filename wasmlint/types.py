@@ -96,9 +96,18 @@ def heaptype(r: Reader) -> str:
     return str(index)
 
 
+def type_code(r: Reader) -> int:
+    """A type constructor byte; the spec reads it as a one-byte signed LEB128, so a continuation bit is an
+    over-long integer."""
+    byte = r.u8()
+    if byte & 0x80:
+        raise DecodeError(r.pos, "integer representation too long")
+    return byte
+
+
 def valtype(r: Reader) -> ValType:
     start = r.pos
-    byte = r.u8()
+    byte = type_code(r)
     if byte in NUMERIC_TYPES:
         return NUMERIC_TYPES[byte]
     if byte in ABSTRACT_HEAP_TYPES:
@@ -161,13 +170,13 @@ DESCRIBES = 0x4C
 
 def comptype(r: Reader) -> CompositeType:
     start = r.pos
-    form = r.u8()
+    form = type_code(r)
     if form == SHARED:
         return comptype(r)
     if form == COMPOSITE_FUNC:
         return functype(r)
     if form == COMPOSITE_STRUCT:
-        return StructType(tuple(r.vec(lambda: fieldtype(r), min_item_size=2)))
+        return StructType(tuple(r.vec(lambda: fieldtype(r))))
     if form == COMPOSITE_ARRAY:
         return ArrayType(fieldtype(r))
     if form == COMPOSITE_CONT:
@@ -206,14 +215,13 @@ LIMITS_PAGE_SIZE = 0x08
 
 
 def limits(r: Reader, allowed: int) -> tuple[int, int, int | None]:
-    """Returns (flags, min, max); the bounds are u64 when the flags say the index type is i64."""
+    """Returns (flags, min, max). WebAssembly 3.0 encodes every bound as u64; range is a validation matter."""
     start = r.pos
-    flags = r.u32()
+    flags = r.u8()
     if flags & ~allowed:
         raise DecodeError(start, "malformed limits flags")
-    read = r.u64 if flags & LIMITS_64 else r.u32
-    minimum = read()
-    maximum = read() if flags & LIMITS_HAS_MAX else None
+    minimum = r.u64()
+    maximum = r.u64() if flags & LIMITS_HAS_MAX else None
     return flags, minimum, maximum
 
 

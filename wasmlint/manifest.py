@@ -1,0 +1,444 @@
+"""Load and validate a host ABI manifest: what a host provides, in which namespace, with which type, per phase.
+
+The format is documented in ``docs/manifest.md`` and described by ``schemas/manifest.schema.json``. Every fault is
+a :class:`ManifestError` with the file and line, never a traceback; presets are data files in ``presets/``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from .model import EXTERN_KINDS, ExternKind, ExternType, GlobalType, MemoryType, TableType, TagType
+from .signature import SignatureError, parse_signature, parse_valtype
+from .tomlpos import key_line
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PRESETS = ("wasi_snapshot_preview1", "extism")
+PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
+RUN_PHASE = "run"
+ANY_SIGNATURE = "*"
+
+TOP_KEYS = {"host", "imports", "exports", "phases", "lint"}
+HOST_KEYS = {"name", "presets", "extends", "description"}
+IMPORT_KEYS = {
+    "kind",
+    "signature",
+    "deprecated",
+    "forbidden",
+    "min",
+    "max",
+    "shared",
+    "index",
+    "page_size",
+    "element",
+    "type",
+    "mutable",
+}
+EXPORT_KEYS = {"kind", "signature", "required", "type"}
+PHASE_KEYS = {"provides", "missing", "description"}
+LINT_KEYS = {"select", "ignore", "per-file-ignores"}
+
+
+class ManifestError(Exception):
+    """A manifest that cannot be used: the file, the line where known, and a plain sentence."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        super().__init__(path, line, message)
+        self.path = path
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Provided:
+    """One thing the host provides for import: a function, memory, table, global or tag (or a name pattern)."""
+
+    namespace: str
+    name: str
+    kind: ExternKind
+    type: ExternType | None
+    """None for a pattern whose functions the host synthesises for any signature."""
+    pattern: bool = False
+    deprecated: str | None = None
+    forbidden: str | None = None
+    source: str = ""
+    """The manifest file (or ``preset:NAME``) that declares it."""
+    line: int | None = None
+    preset: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSpec:
+    name: str
+    kind: ExternKind
+    type: ExternType | None
+    required: bool
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    name: str
+    provides: tuple[str, ...]
+    """``namespace.name`` keys (or glob patterns over them) of manifest entries available in the phase."""
+    missing: Literal["error", "dummy"] = "error"
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LintSettings:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: str
+    host: str
+    presets: tuple[str, ...] = ()
+    provided: tuple[Provided, ...] = ()
+    exports: tuple[ExportSpec, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    lint: LintSettings = LintSettings()
+    _exact: dict[tuple[str, str], Provided] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.provided:
+            if not entry.pattern:
+                self._exact[(entry.namespace, entry.name)] = entry
+
+    def lookup(self, namespace: str, name: str) -> Provided | None:
+        """The host's definition for an import, matching exact names first and then name patterns."""
+        found = self._exact.get((namespace, name))
+        if found is not None:
+            return found
+        for entry in self.provided:
+            if entry.pattern and entry.namespace == namespace and fnmatch.fnmatchcase(name, entry.name):
+                return entry
+        return None
+
+    def by_name(self, name: str) -> list[Provided]:
+        return [entry for entry in self.provided if entry.name == name]
+
+    def in_phase(self, phase: Phase, entry: Provided) -> bool:
+        """Whether the host supplies ``entry`` (for real) in ``phase``: presets always, others when listed."""
+        if entry.preset is not None:
+            return True
+        return any(fnmatch.fnmatchcase(entry.key, key) for key in phase.provides)
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Load a manifest file, following ``extends`` and expanding presets."""
+    return _Loader().load(Path(path), chain=())
+
+
+def preset_manifest(names: list[str]) -> Manifest:
+    """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone)."""
+    loader = _Loader()
+    provided: list[Provided] = []
+    for name in names:
+        provided.extend(loader.preset(name, "<command line>", None))
+    return Manifest(path="<presets>", host="+".join(names), presets=tuple(names), provided=tuple(provided))
+
+
+@dataclass
+class _Document:
+    path: str
+    text: str
+    data: dict[str, Any]
+
+    def fail(self, keys: tuple[str, ...], message: str) -> ManifestError:
+        return ManifestError(self.path, key_line(self.text, keys), message)
+
+
+class _Loader:
+    def load(self, path: Path, chain: tuple[Path, ...]) -> Manifest:
+        doc = self.read(path)
+        resolved = path.resolve()
+        if resolved in chain:
+            raise doc.fail(("host", "extends"), "`extends` forms a cycle: " + " -> ".join(map(str, chain)))
+        self.check_keys(doc, (), doc.data, TOP_KEYS, "top-level table")
+        host = self.table(doc, ("host",))
+        self.check_keys(doc, ("host",), host, HOST_KEYS, "[host]")
+        base: Manifest | None = None
+        extends = host.get("extends")
+        if extends is not None:
+            if not isinstance(extends, str):
+                raise doc.fail(("host", "extends"), "`extends` must be the path of another manifest, as a string")
+            base_path = path.parent / extends
+            if not base_path.is_file():
+                raise doc.fail(("host", "extends"), f"`extends` names {extends!r}, which is not a file")
+            base = self.load(base_path, (*chain, resolved))
+        name = host.get("name", base.host if base else path.stem)
+        if not isinstance(name, str):
+            raise doc.fail(("host", "name"), "`name` must be a string")
+        presets = self.presets(doc, host)
+        provided: dict[tuple[str, str], Provided] = {}
+        if base is not None:
+            provided.update(((p.namespace, p.name), p) for p in base.provided)
+        for preset in presets:
+            for entry in self.preset(preset, doc.path, key_line(doc.text, ("host", "presets"))):
+                provided.setdefault((entry.namespace, entry.name), entry)
+        for entry in self.imports(doc):
+            provided[(entry.namespace, entry.name)] = entry
+        exports = {e.name: e for e in base.exports} if base else {}
+        exports.update((e.name, e) for e in self.exports(doc))
+        phases = {p.name: p for p in base.phases} if base else {}
+        keys = {entry.key for entry in provided.values()}
+        phases.update((p.name, p) for p in self.phases(doc, keys))
+        lint = self.lint(doc) or (base.lint if base else LintSettings())
+        return Manifest(
+            path=doc.path,
+            host=name,
+            presets=tuple(dict.fromkeys((*(base.presets if base else ()), *presets))),
+            provided=tuple(provided.values()),
+            exports=tuple(exports.values()),
+            phases=tuple(phases.values()),
+            lint=lint,
+        )
+
+    def read(self, path: Path) -> _Document:
+        shown = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ManifestError(shown, None, f"cannot read the manifest: {exc}") from None
+        return self.parse(shown, text)
+
+    @staticmethod
+    def parse(shown: str, text: str) -> _Document:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", None)
+            message = str(exc)
+            if line is None:
+                import re
+
+                found = re.search(r"\(at line (\d+), column \d+\)", message)
+                line = int(found.group(1)) if found else None
+            raise ManifestError(shown, line, f"invalid TOML: {message}") from None
+        return _Document(shown, text, data)
+
+    @staticmethod
+    def check_keys(doc: _Document, where: tuple[str, ...], table: dict[str, Any], allowed: set[str], what: str) -> None:
+        for key in table:
+            if key not in allowed:
+                raise doc.fail(
+                    (*where, key), f"unknown key {key!r} in {what}; expected one of: {', '.join(sorted(allowed))}"
+                )
+
+    @staticmethod
+    def table(doc: _Document, keys: tuple[str, ...]) -> dict[str, Any]:
+        value: Any = doc.data
+        for key in keys:
+            value = value.get(key, {}) if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            raise doc.fail(keys, f"[{'.'.join(keys)}] must be a table")
+        return value
+
+    def presets(self, doc: _Document, host: dict[str, Any]) -> list[str]:
+        presets = host.get("presets", [])
+        if not isinstance(presets, list) or not all(isinstance(p, str) for p in presets):
+            raise doc.fail(("host", "presets"), "`presets` must be a list of preset names")
+        names = []
+        for preset in presets:
+            canonical = PRESET_ALIASES.get(preset, preset)
+            if canonical not in PRESETS:
+                raise doc.fail(
+                    ("host", "presets"), f"unknown preset {preset!r}; built-in presets: {', '.join(PRESETS)}"
+                )
+            names.append(canonical)
+        return names
+
+    def preset(self, name: str, source: str, line: int | None) -> list[Provided]:
+        text = resources.files("wasmlint.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+        doc = self.parse(f"preset:{name}", text)
+        return [
+            Provided(p.namespace, p.name, p.kind, p.type, source=f"preset:{name}", line=p.line, preset=name)
+            for p in self.imports(doc)
+        ]
+
+    def imports(self, doc: _Document) -> list[Provided]:
+        imports = self.table(doc, ("imports",))
+        entries = []
+        for namespace, names in imports.items():
+            if not isinstance(names, dict):
+                raise doc.fail(
+                    ("imports", namespace),
+                    f"[imports.{namespace}] must be a table of names (quote namespaces such as "
+                    '[imports."extism:host/user"])',
+                )
+            for name, value in names.items():
+                entries.append(self.import_entry(doc, namespace, name, value))
+        return entries
+
+    def import_entry(self, doc: _Document, namespace: str, name: str, value: Any) -> Provided:
+        keys = ("imports", namespace, name)
+        line = key_line(doc.text, keys)
+        pattern = "*" in name or "?" in name
+        if isinstance(value, str):
+            value = {"signature": value}
+        if not isinstance(value, dict):
+            raise doc.fail(keys, f"{namespace}.{name}: expected a signature string or a table")
+        self.check_keys(doc, keys, value, IMPORT_KEYS, f"{namespace}.{name}")
+        kind = value.get("kind", "func")
+        if kind not in EXTERN_KINDS:
+            raise doc.fail(keys, f"{namespace}.{name}: unknown kind {kind!r}; expected {', '.join(EXTERN_KINDS)}")
+        try:
+            extern = self.extern_type(kind, value, allow_any=pattern)
+            deprecated = _reason(value.get("deprecated"), "deprecated")
+            forbidden = _reason(value.get("forbidden"), "forbidden")
+        except (SignatureError, ValueError) as exc:
+            raise ManifestError(doc.path, line, f"{namespace}.{name}: {exc}") from None
+        return Provided(
+            namespace,
+            name,
+            kind,
+            extern,
+            pattern=pattern,
+            deprecated=deprecated,
+            forbidden=forbidden,
+            source=doc.path,
+            line=line,
+        )
+
+    @staticmethod
+    def extern_type(kind: str, value: dict[str, Any], allow_any: bool) -> ExternType | None:
+        if kind in ("func", "tag"):
+            signature = value.get("signature")
+            if not isinstance(signature, str):
+                raise ValueError('a function needs `signature`, e.g. signature = "(i64) -> i64"')
+            if signature.strip() == ANY_SIGNATURE:
+                if not allow_any:
+                    raise ValueError('signature "*" (any) is allowed only for name patterns such as "invoke_*"')
+                return None
+            func = parse_signature(signature)
+            return func if kind == "func" else TagType(func.params, func.results)
+        if kind == "global":
+            value_type = value.get("type")
+            if not isinstance(value_type, str):
+                raise ValueError('a global needs `type`, e.g. type = "i32"')
+            return GlobalType(parse_valtype(value_type), bool(value.get("mutable", False)))
+        minimum = _int(value.get("min", 0), "min")
+        maximum = None if value.get("max") is None else _int(value["max"], "max")
+        index = value.get("index", "i32")
+        if index not in ("i32", "i64"):
+            raise ValueError('`index` must be "i32" or "i64"')
+        if kind == "memory":
+            page_size = _int(value.get("page_size", 65536), "page_size")
+            return MemoryType(minimum, maximum, bool(value.get("shared", False)), index, page_size)
+        element = value.get("element", "funcref")
+        if not isinstance(element, str):
+            raise ValueError('`element` must be a reference type such as "funcref"')
+        return TableType(parse_valtype(element), minimum, maximum, index)
+
+    def exports(self, doc: _Document) -> list[ExportSpec]:
+        specs = []
+        for name, value in self.table(doc, ("exports",)).items():
+            keys = ("exports", name)
+            line = key_line(doc.text, keys)
+            if isinstance(value, str):
+                value = {"signature": value}
+            if not isinstance(value, dict):
+                raise doc.fail(keys, f"export {name}: expected a signature string or a table")
+            self.check_keys(doc, keys, value, EXPORT_KEYS, f"export {name}")
+            kind = value.get("kind", "func")
+            if kind not in EXTERN_KINDS:
+                raise doc.fail(keys, f"export {name}: unknown kind {kind!r}")
+            required = value.get("required", True)
+            if not isinstance(required, bool):
+                raise doc.fail(keys, f"export {name}: `required` must be true or false")
+            try:
+                typed = any(key in value for key in IMPORT_KEYS - {"kind", "required"})
+                extern = self.extern_type(kind, value, allow_any=False) if typed else None
+            except (SignatureError, ValueError) as exc:
+                raise ManifestError(doc.path, line, f"export {name}: {exc}") from None
+            specs.append(ExportSpec(name, kind, extern, required, doc.path, line))
+        return specs
+
+    def phases(self, doc: _Document, keys: set[str]) -> list[Phase]:
+        phases = []
+        for name, value in self.table(doc, ("phases",)).items():
+            where = ("phases", name)
+            if name == RUN_PHASE:
+                raise doc.fail(where, "the phase `run` is the top-level tables themselves; name this phase otherwise")
+            if not isinstance(value, dict):
+                raise doc.fail(where, f"[phases.{name}] must be a table")
+            self.check_keys(doc, where, value, PHASE_KEYS, f"[phases.{name}]")
+            provides = value.get("provides", [])
+            if not isinstance(provides, list) or not all(isinstance(p, str) for p in provides):
+                raise doc.fail((*where, "provides"), '`provides` must be a list of "namespace.name" strings')
+            for key in provides:
+                if not any(fnmatch.fnmatchcase(known, key) for known in keys):
+                    raise doc.fail(
+                        (*where, "provides"),
+                        f"phase {name} provides {key!r}, which the manifest does not declare "
+                        "(declare it under [imports.NAMESPACE] first)",
+                    )
+            missing = value.get("missing", "error")
+            if missing not in ("error", "dummy"):
+                raise doc.fail((*where, "missing"), '`missing` must be "error" or "dummy"')
+            phases.append(Phase(name, tuple(provides), missing, doc.path, key_line(doc.text, where)))
+        return phases
+
+    def lint(self, doc: _Document) -> LintSettings | None:
+        if "lint" not in doc.data:
+            return None
+        return lint_settings(self.table(doc, ("lint",)), doc.fail, ("lint",))
+
+
+def lint_settings(table: dict[str, Any], fail: Any, where: tuple[str, ...]) -> LintSettings:
+    """``select``, ``ignore`` and ``per-file-ignores`` from ``[lint]`` or ``[tool.wasmlint]``."""
+
+    def codes(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail((*where, key), f"`{key}` must be a list of rule codes")
+        return tuple(value)
+
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise fail((*where, "per-file-ignores"), "`per-file-ignores` must be a table of glob = [codes]")
+    ignores = []
+    for glob, value in per_file.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail((*where, "per-file-ignores", glob), "each per-file ignore must be a list of rule codes")
+        ignores.append((glob, tuple(value)))
+    return LintSettings(codes("select"), codes("ignore"), tuple(ignores))
+
+
+def _reason(value: Any, what: str) -> str | None:
+    if value is None or value is False:
+        return None
+    if value is True:
+        return what
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"`{what}` must be true or a reason string")
+
+
+def _int(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"`{key}` must be a non-negative integer")
+    return value

@@ -1,0 +1,206 @@
+"""The rule registry: every finding's stable code, default severity, message template and explanation.
+
+``--select``/``--ignore``, SARIF's ``rules[]``, ``wasmlint rules CODE`` and the docs are all generated from this
+one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str
+    example: str
+    fix: str
+    default_enabled: bool = True
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "WL001",
+        "malformed-module",
+        "error",
+        "The file cannot be read or is not a well-formed WebAssembly module.",
+        "A runtime refuses to compile a malformed binary, so the plugin cannot load at all.",
+        "plugin.wasm: WL001 section size mismatch (at offset 0x2f)",
+        "Rebuild the module; check that the file was not truncated or altered (e.g. by a text-mode transfer).",
+    ),
+    Rule(
+        "WL002",
+        "component-not-core-module",
+        "error",
+        "A component (component model) was given where a core module is expected.",
+        "Hosts that load core modules (Extism, wasmtime's Module API) cannot instantiate a component.",
+        "plugin.wasm: WL002 this is a component, not a core module",
+        "Check the core module before `wasm-tools component new`, or load it with a component-model host.",
+    ),
+    Rule(
+        "WL101",
+        "missing-import",
+        "error",
+        "The module imports something the host does not provide.",
+        "The runtime refuses to instantiate a module with an unresolved import, before any export can run "
+        "(Extism: ``unknown import: `env::ws_connect` has not been defined``; wazero: "
+        '`"ws_connect" is not exported in module "env"`).',
+        "plugin.wasm: WL101 import env.ws_connect (i64) -> i64 is not provided by host plusev-terminal",
+        "Provide the function in the host (and declare it in the manifest), or remove the import from the plugin.",
+    ),
+    Rule(
+        "WL102",
+        "wrong-namespace",
+        "error",
+        "The module imports a name the host provides, but under another namespace.",
+        "Imports match on (namespace, name): `env.ws_connect` is not `extism:host/user.ws_connect`. Extism's SDKs "
+        "register user functions under `extism:host/user` unless told otherwise.",
+        "plugin.wasm: WL102 import env.ws_connect: the host provides ws_connect in namespace extism:host/user",
+        "Register the host function under the plugin's namespace (`namespace=` in the Extism SDKs), or change the "
+        "plugin's import (`//go:wasmimport extism:host/user ws_connect`).",
+    ),
+    Rule(
+        "WL103",
+        "near-miss-name",
+        "error",
+        "The module imports a name the host does not provide, but a similar name exists.",
+        "A typo or a renamed host function fails at load time exactly like a missing one.",
+        "plugin.wasm: WL103 import env.ws_conect is not provided; did you mean env.ws_connect?",
+        "Fix the spelling on the side that is wrong.",
+    ),
+    Rule(
+        "WL104",
+        "legacy-extism-name",
+        "error",
+        "The module imports a pre-1.0 Extism kernel name (`env.extism_<name>`).",
+        "Extism 1.0 moved its kernel to the namespace `extism:host/env` and dropped the `extism_` prefix; current "
+        "runtimes no longer provide the old names.",
+        "plugin.wasm: WL104 import env.extism_alloc is a pre-1.0 Extism name: use extism:host/env.alloc",
+        "Rebuild the plugin with a current PDK, or rename the import to `extism:host/env.<name>`.",
+    ),
+    Rule(
+        "WL105",
+        "signature-mismatch",
+        "error",
+        "The module imports a function with a different signature from the host's.",
+        "Runtimes check function types exactly at instantiation; Extism's error does not even name the import.",
+        "plugin.wasm: WL105 import wasi_snapshot_preview1.fd_seek has (i32, i32, i32, i32, i32) -> i32, "
+        "the host provides (i32, i64, i32, i32) -> i32",
+        "Make both sides agree: fix the host function's type or the plugin's declaration.",
+    ),
+    Rule(
+        "WL106",
+        "kind-mismatch",
+        "error",
+        "The module imports as one kind (function, memory, table, global, tag) what the host provides as another.",
+        "An import's kind must match the host's definition exactly.",
+        "plugin.wasm: WL106 import env.memory is a memory, the host provides a function",
+        "Fix the declaration on the side that is wrong.",
+    ),
+    Rule(
+        "WL107",
+        "type-mismatch",
+        "error",
+        "An imported memory, table or global has limits or a type the host's definition does not meet.",
+        "Memories and tables match when the host's limits lie within the import's; globals must match exactly.",
+        "plugin.wasm: WL107 import env.memory needs i32 17 (at least 17 pages), the host provides i32 1 16",
+        "Change the host's definition or the module's import so that the limits agree.",
+    ),
+    Rule(
+        "WL108",
+        "forbidden-import",
+        "error",
+        "The module imports a function the manifest forbids.",
+        "Some host functions must not be reachable from plugins (e.g. process exit during a metadata call).",
+        "plugin.wasm: WL108 import wasi_snapshot_preview1.proc_exit is forbidden: plugins must not exit the host",
+        "Remove the use of that function from the plugin.",
+    ),
+    Rule(
+        "WL109",
+        "deprecated-import",
+        "warning",
+        "The module imports a function the manifest marks deprecated.",
+        "It works today and is scheduled to go away.",
+        "plugin.wasm: WL109 import env.log is deprecated: use env.log_record",
+        "Move to the replacement the manifest names.",
+    ),
+    Rule(
+        "WL201",
+        "missing-export",
+        "error",
+        "The module lacks an export the host calls.",
+        "The host cannot call a function the plugin does not export.",
+        "plugin.wasm: WL201 required export meta () -> i32 is missing",
+        "Export the function from the plugin (`//go:wasmexport meta`), or mark it optional in the manifest.",
+    ),
+    Rule(
+        "WL202",
+        "export-signature-mismatch",
+        "error",
+        "An export the host calls has another signature or kind than the manifest says.",
+        "Calling a function with the wrong type traps or is refused by the runtime.",
+        "plugin.wasm: WL202 export meta has () -> i64, the host calls it as () -> i32",
+        "Make both sides agree.",
+    ),
+    Rule(
+        "WL301",
+        "phase-missing-import",
+        "error",
+        "In a phase, the host supplies neither a real function nor a dummy for an import.",
+        "A host that instantiates the plugin for a limited call (e.g. reading metadata) must still satisfy every "
+        "import, even ones that call will never reach: the runtime checks imports before any export runs.",
+        "plugin.wasm: WL301 phase meta: import env.ws_connect is neither provided nor stubbed",
+        'Provide the function in that phase, or set `missing = "dummy"` in the phase and generate the dummies '
+        "with `wasmlint gen`.",
+    ),
+    Rule(
+        "WL302",
+        "phase-dummy-import",
+        "info",
+        'In a phase with `missing = "dummy"`, an import is served by a dummy.',
+        "Stubbing must never hide an import silently: this lists what a phase leaves to dummies.",
+        "plugin.wasm: WL302 phase meta: import env.ws_connect is served by a dummy",
+        "Nothing to fix; provide the function in the phase if the call needs it to work.",
+    ),
+    Rule(
+        "WL401",
+        "unused-manifest-entry",
+        "info",
+        "The manifest declares a host function no checked module imports.",
+        "Unused entries may be stale; off by default because a host serves many plugins.",
+        "wasmlint.toml:12: WL401 env.ws_close is declared but no checked module imports it",
+        "Remove the entry if no plugin needs it.",
+        default_enabled=False,
+    ),
+)
+
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
+def rule_documentation(rule: Rule) -> str:
+    """The text of ``wasmlint rules CODE``, under ruff's fixed headings."""
+    default = "" if rule.default_enabled else " (off by default; enable with --select)"
+    return (
+        f"{rule.code} {rule.name} [{rule.severity}]{default}\n\n"
+        f"What it does\n  {rule.summary}\n\n"
+        f"Why is this bad?\n  {rule.why}\n\n"
+        f"Example\n  {rule.example}\n\n"
+        f"Fix\n  {rule.fix}\n"
+    )
+
+
+def enabled_codes(select: list[str] | None = None, ignore: list[str] | None = None) -> set[str]:
+    """Codes in force: the defaults, or those selected by prefix (``WL1`` selects WL101-WL109), minus ignored."""
+    if select:
+        chosen = {rule.code for rule in RULES if any(rule.code.startswith(p) for p in select)}
+        if "ALL" in select:
+            chosen = set(RULES_BY_CODE)
+    else:
+        chosen = {rule.code for rule in RULES if rule.default_enabled}
+    ignored = {rule.code for rule in RULES if any(rule.code.startswith(p) for p in ignore or [])}
+    return chosen - ignored
