@@ -225,7 +225,7 @@ def export_findings(path: str, module: Module, spec: ExportSpec) -> Iterator[Fin
             yield finding(
                 "WL201",
                 f"required export {spec.name}{shown} is missing",
-                Location(path, 0),
+                Location(path),
                 related=related,
                 subject=spec.name,
             )

@@ -83,3 +83,92 @@ def inspect(files: tuple[str, ...], output_format: str) -> None:
 
         click.echo(json.dumps(results, indent=2, ensure_ascii=False))
     sys.exit(Exit.ERROR if failed else Exit.OK)
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--manifest",
+    "-m",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Host ABI manifest. Default: the nearest wasmlint.toml above each file, else [tool.wasmlint] "
+    "`manifest` in the nearest pyproject.toml.",
+)
+@click.option(
+    "--preset",
+    "presets",
+    multiple=True,
+    type=click.Choice(["wasi_snapshot_preview1", "extism"]),
+    help="Check against built-in presets alone, with no manifest file (repeatable).",
+)
+@click.option(
+    "--phase",
+    "phases",
+    multiple=True,
+    help="Check only this phase (repeatable); `run` is the full run. Default: every phase the manifest declares.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="text: `path: CODE message` lines; json; sarif (SARIF 2.1.0 for code scanning); github (annotations).",
+)
+@click.option("--select", help="Comma-separated rule codes or prefixes to enable (e.g. WL1,WL401; ALL).")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
+def check(
+    files: tuple[str, ...],
+    manifest: str | None,
+    presets: tuple[str, ...],
+    phases: tuple[str, ...],
+    output_format: str,
+    select: str | None,
+    ignore: str | None,
+) -> None:
+    """Check that each FILE imports only what its host provides, in every phase, and exports what it calls.
+
+    Every problem of every file is reported in one run, with stable rule codes (`wasmlint rules` explains each).
+    Findings go to standard output; failures to read a manifest go to standard error.
+    """
+    from .run import run_check
+
+    result = run_check(
+        files,
+        manifest=manifest,
+        presets=presets,
+        phases=phases,
+        select=_codes(select),
+        ignore=_codes(ignore),
+    )
+    for message in result.failures:
+        click.echo(f"wasmlint: error: {message}", err=True)
+    if result.findings or output_format != "text":
+        from .report import render, use_color
+
+        color = output_format == "text" and use_color(sys.stdout)
+        click.echo(render(result.findings, output_format, color=color, tool_version=__version__), nl=False)
+    sys.exit(result.exit_status)
+
+
+@main.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """Explain rule CODE (what it does, why, an example and the fix), or list every rule."""
+    from .rules import RULES, RULES_BY_CODE, rule_documentation
+
+    if code is None:
+        for rule in RULES:
+            default = "" if rule.default_enabled else " (off by default)"
+            click.echo(f"{rule.code}  {rule.name:<28} {rule.severity:<8} {rule.summary}{default}")
+        return
+    found = RULES_BY_CODE.get(code.upper())
+    if found is None:
+        raise click.UsageError(f"unknown rule {code!r}; `wasmlint rules` lists them")
+    click.echo(rule_documentation(found), nl=False)

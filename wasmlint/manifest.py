@@ -149,12 +149,12 @@ class Manifest:
 
 def load_manifest(path: str | Path) -> Manifest:
     """Load a manifest file, following ``extends`` and expanding presets."""
-    return _Loader().load(Path(path), chain=())
+    return Loader().load(Path(path), chain=())
 
 
 def preset_manifest(names: list[str]) -> Manifest:
     """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone)."""
-    loader = _Loader()
+    loader = Loader()
     provided: list[Provided] = []
     for name in names:
         provided.extend(loader.preset(name, "<command line>", None))
@@ -162,7 +162,7 @@ def preset_manifest(names: list[str]) -> Manifest:
 
 
 @dataclass
-class _Document:
+class Document:
     path: str
     text: str
     data: dict[str, Any]
@@ -171,7 +171,7 @@ class _Document:
         return ManifestError(self.path, key_line(self.text, keys), message)
 
 
-class _Loader:
+class Loader:
     def load(self, path: Path, chain: tuple[Path, ...]) -> Manifest:
         doc = self.read(path)
         resolved = path.resolve()
@@ -217,7 +217,7 @@ class _Loader:
             lint=lint,
         )
 
-    def read(self, path: Path) -> _Document:
+    def read(self, path: Path) -> Document:
         shown = str(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -226,7 +226,7 @@ class _Loader:
         return self.parse(shown, text)
 
     @staticmethod
-    def parse(shown: str, text: str) -> _Document:
+    def parse(shown: str, text: str) -> Document:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -238,10 +238,10 @@ class _Loader:
                 found = re.search(r"\(at line (\d+), column \d+\)", message)
                 line = int(found.group(1)) if found else None
             raise ManifestError(shown, line, f"invalid TOML: {message}") from None
-        return _Document(shown, text, data)
+        return Document(shown, text, data)
 
     @staticmethod
-    def check_keys(doc: _Document, where: tuple[str, ...], table: dict[str, Any], allowed: set[str], what: str) -> None:
+    def check_keys(doc: Document, where: tuple[str, ...], table: dict[str, Any], allowed: set[str], what: str) -> None:
         for key in table:
             if key not in allowed:
                 raise doc.fail(
@@ -249,7 +249,7 @@ class _Loader:
                 )
 
     @staticmethod
-    def table(doc: _Document, keys: tuple[str, ...]) -> dict[str, Any]:
+    def table(doc: Document, keys: tuple[str, ...]) -> dict[str, Any]:
         value: Any = doc.data
         for key in keys:
             value = value.get(key, {}) if isinstance(value, dict) else None
@@ -257,7 +257,7 @@ class _Loader:
             raise doc.fail(keys, f"[{'.'.join(keys)}] must be a table")
         return value
 
-    def presets(self, doc: _Document, host: dict[str, Any]) -> list[str]:
+    def presets(self, doc: Document, host: dict[str, Any]) -> list[str]:
         presets = host.get("presets", [])
         if not isinstance(presets, list) or not all(isinstance(p, str) for p in presets):
             raise doc.fail(("host", "presets"), "`presets` must be a list of preset names")
@@ -279,7 +279,7 @@ class _Loader:
             for p in self.imports(doc)
         ]
 
-    def imports(self, doc: _Document) -> list[Provided]:
+    def imports(self, doc: Document) -> list[Provided]:
         imports = self.table(doc, ("imports",))
         entries = []
         for namespace, names in imports.items():
@@ -293,7 +293,7 @@ class _Loader:
                 entries.append(self.import_entry(doc, namespace, name, value))
         return entries
 
-    def import_entry(self, doc: _Document, namespace: str, name: str, value: Any) -> Provided:
+    def import_entry(self, doc: Document, namespace: str, name: str, value: Any) -> Provided:
         keys = ("imports", namespace, name)
         line = key_line(doc.text, keys)
         pattern = "*" in name or "?" in name
@@ -353,7 +353,7 @@ class _Loader:
             raise ValueError('`element` must be a reference type such as "funcref"')
         return TableType(parse_valtype(element), minimum, maximum, index)
 
-    def exports(self, doc: _Document) -> list[ExportSpec]:
+    def exports(self, doc: Document) -> list[ExportSpec]:
         specs = []
         for name, value in self.table(doc, ("exports",)).items():
             keys = ("exports", name)
@@ -377,7 +377,7 @@ class _Loader:
             specs.append(ExportSpec(name, kind, extern, required, doc.path, line))
         return specs
 
-    def phases(self, doc: _Document, keys: set[str]) -> list[Phase]:
+    def phases(self, doc: Document, keys: set[str]) -> list[Phase]:
         phases = []
         for name, value in self.table(doc, ("phases",)).items():
             where = ("phases", name)
@@ -402,7 +402,7 @@ class _Loader:
             phases.append(Phase(name, tuple(provides), missing, doc.path, key_line(doc.text, where)))
         return phases
 
-    def lint(self, doc: _Document) -> LintSettings | None:
+    def lint(self, doc: Document) -> LintSettings | None:
         if "lint" not in doc.data:
             return None
         return lint_settings(self.table(doc, ("lint",)), doc.fail, ("lint",))

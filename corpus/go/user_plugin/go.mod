@@ -1,0 +1,3 @@
+module wasmlint.corpus/user_plugin
+
+go 1.27

@@ -1,0 +1,3 @@
+module wasmlint.corpus/ws_plugin
+
+go 1.27

@@ -1,0 +1,119 @@
+"""One `wasmlint check` run over many files: configuration, decoding, rules, filtering, exit status.
+
+Files are independent: the findings of a file do not depend on which other files share the run, so pre-commit's
+batching cannot change results (the opt-in WL401, which is about the whole set, is the one exception).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .binary import decode_path
+from .checks import check_module, finding, unused_entries
+from .config import Config, ConfigFinder
+from .diagnostics import Finding, Location
+from .manifest import RUN_PHASE, Manifest, ManifestError, Phase, preset_manifest
+from .model import Module
+from .reader import DecodeError
+from .rules import RULES_BY_CODE, enabled_codes
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    """Problems that are not about a module: a manifest that cannot be used, a file with no manifest."""
+    malformed: bool = False
+
+    @property
+    def exit_status(self) -> int:
+        if self.failures or self.malformed:
+            return 2
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+
+def run_check(
+    files: tuple[str, ...] | list[str],
+    *,
+    manifest: str | None = None,
+    presets: tuple[str, ...] = (),
+    phases: tuple[str, ...] = (),
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> CheckResult:
+    result = CheckResult()
+    finder = ConfigFinder(Path(manifest) if manifest else None)
+    fixed: Config | None = None
+    if presets and not manifest:
+        built = preset_manifest(list(presets))
+        fixed = Config(built, built.lint, Path.cwd())
+    decoded: dict[str, list[Module]] = {}
+    manifests: dict[str, Manifest] = {}
+    for path in files:
+        try:
+            config = fixed or finder.for_file(Path(path))
+        except ManifestError as exc:
+            if str(exc) not in result.failures:
+                result.failures.append(str(exc))
+            continue
+        if config is None:
+            result.failures.append(
+                f"{path}: no manifest found: pass --manifest (or --preset), create wasmlint.toml "
+                "(`wasmlint init` writes one), or set `manifest` under [tool.wasmlint] in pyproject.toml"
+            )
+            continue
+        selected = _phases(config.manifest, phases, result)
+        if selected is None:
+            continue
+        codes = enabled_codes(select or list(config.lint.select) or None, ignore or list(config.lint.ignore))
+        codes -= _per_file_ignored(path, config)
+        try:
+            module = decode_path(path)
+        except (DecodeError, OSError) as exc:
+            result.malformed = True
+            message = exc.message if isinstance(exc, DecodeError) else f"cannot read: {exc.strerror or exc}"
+            offset = exc.offset if isinstance(exc, DecodeError) else None
+            result.findings.append(finding("WL001", message, Location(path, offset), subject=path))
+            continue
+        found = check_module(path, module, config.manifest, selected)
+        result.findings.extend(f for f in found if f.code in codes)
+        decoded.setdefault(config.manifest.path, []).append(module)
+        manifests[config.manifest.path] = config.manifest
+    if "WL401" in enabled_codes(select, ignore):
+        for key, used_by in decoded.items():
+            result.findings.extend(unused_entries(manifests[key], used_by))
+    return result
+
+
+def _phases(manifest: Manifest, names: tuple[str, ...], result: CheckResult) -> list[Phase] | None:
+    if not names:
+        return list(manifest.phases)
+    known = {phase.name: phase for phase in manifest.phases}
+    chosen = []
+    for name in names:
+        if name == RUN_PHASE:
+            continue
+        if name not in known:
+            message = f"{manifest.path}: no phase {name!r}; the manifest declares: " + ", ".join([RUN_PHASE, *known])
+            if message not in result.failures:
+                result.failures.append(message)
+            return None
+        chosen.append(known[name])
+    return chosen
+
+
+def _per_file_ignored(path: str, config: Config) -> set[str]:
+    if not config.lint.per_file_ignores:
+        return set()
+    try:
+        relative = Path(os.path.relpath(Path(path).resolve(), config.root.resolve())).as_posix()
+    except ValueError:
+        relative = Path(path).as_posix()
+    ignored: set[str] = set()
+    for pattern, codes in config.lint.per_file_ignores:
+        if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(Path(path).name, pattern):
+            ignored |= {code for code in RULES_BY_CODE if code.startswith(codes)}
+    return ignored
