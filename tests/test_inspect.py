@@ -1,0 +1,83 @@
+"""`wasmlint inspect` output: the JSON contract (checked against the shipped schema) and the text table."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from wasmlint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = sorted((ROOT / "corpus").rglob("*.wasm"))
+SCHEMA = json.loads(resources.files("wasmlint.schemas").joinpath("inspect.schema.json").read_text())
+
+
+def inspect(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["inspect", *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_schema_is_a_valid_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_corpus_listing_matches_the_schema() -> None:
+    code, out, _ = inspect("--format", "json", *CORPUS)
+    assert code == 0
+    listing = json.loads(out)
+    jsonschema.Draft202012Validator(SCHEMA).validate(listing)
+    assert [entry["path"] for entry in listing] == [str(p) for p in CORPUS]
+    assert all(entry["kind"] == "module" for entry in listing)
+
+
+def test_errors_are_listed_in_place_and_exit_2(tmp_path: Path) -> None:
+    truncated = tmp_path / "truncated.wasm"
+    truncated.write_bytes(CORPUS[0].read_bytes()[:100])
+    code, out, _ = inspect("--format", "json", truncated, tmp_path / "absent.wasm", CORPUS[0])
+    assert code == 2
+    listing = json.loads(out)
+    jsonschema.Draft202012Validator(SCHEMA).validate(listing)
+    assert listing[0]["error"]["message"] == "length out of bounds"  # the cut falls inside a section
+    assert listing[0]["error"]["offset"] <= 100
+    assert listing[1]["error"]["offset"] is None
+    assert listing[2]["kind"] == "module"
+
+
+def test_go_plugin_listing_names_its_producer_and_motivating_imports() -> None:
+    code, out, _ = inspect("--format", "json", ROOT / "corpus" / "go" / "ws_plugin.wasm")
+    assert code == 0
+    [entry] = json.loads(out)
+    assert {"module": "env", "name": "ws_connect", "kind": "func", "type": {"params": ["i64"], "results": ["i64"]}} in (
+        entry["imports"]
+    )
+    assert {"name": "meta", "kind": "func", "type": {"params": [], "results": ["i32"]}} in entry["exports"]
+    assert entry["producers"]["language"][0]["name"] == "Go"
+
+
+def test_text_table_lists_index_kind_name_and_signature() -> None:
+    code, out, _ = inspect(ROOT / "corpus" / "wat" / "names.wasm")
+    assert code == 0
+    assert "name: mymod" in out
+    assert "producers: language wat 1.0" in out
+    assert "env.report" in out and "(i32) -> ()" in out
+
+
+def test_hostile_names_print_on_one_line(wat2wasm, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    module = tmp_path / "hostile.wasm"
+    module.write_bytes(wat2wasm('(module (import "env\\n" "a\\1b[31m\\"" (func)))'))
+    code, out, _ = inspect(module)
+    assert code == 0
+    assert "\x1b" not in out
+    assert len(out.splitlines()) == 2
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_answer(flag: str) -> None:
+    result = CliRunner().invoke(main, [flag])
+    assert result.exit_code == 0
+    assert result.stdout.strip()
