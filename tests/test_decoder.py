@@ -79,3 +79,19 @@ def test_component_is_recognised_not_malformed() -> None:
 def test_huge_declared_count_is_refused_before_allocation() -> None:
     with pytest.raises(DecodeError, match="unexpected end of section"):
         decode_bytes(HEADER + b"\x02\x05\xff\xff\xff\xff\x0f")
+
+
+def test_continuation_types_decode() -> None:
+    """(type $f (func)) (type $c (cont $f)) (import "env" "resume" (func (param (ref null $c) i32))),
+    as `wasm-tools parse` 1.262 encodes it (stack-switching proposal)."""
+    module = decode_bytes(
+        b"\x00asm\x01\x00\x00\x00\x01\x0c\x03`\x00\x00]\x00`\x02c\x01\x7f\x00\x02\x0e\x01\x03env\x06resume\x00\x02\x00\x0e\x04name\x04\x07\x02\x00\x01f\x01\x01c"
+    )
+    assert [str(t) for t in module.types] == ["() -> ()", "cont 0", "((ref null 1), i32) -> ()"]
+    assert module.imports[0].type == FuncType(("(ref null 1)", "i32"), ())
+
+
+def test_shared_everything_constant_expression() -> None:
+    """(global (export "g") (ref (shared i31)) (ref.i31_shared (i32.const 7))), from `wasm-tools parse`."""
+    module = decode_bytes(b"\x00asm\x01\x00\x00\x00\x06\n\x01del\x00A\x07\xfer\x0b\x07\x05\x01\x01g\x03\x00")
+    assert module.exports[0].type == GlobalType("(ref (shared i31))")

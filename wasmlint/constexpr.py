@@ -18,6 +18,8 @@ _BARE = frozenset({0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E})  # i32/i64 add, sub, mul
 _GC_PREFIX = 0xFB
 _SIMD_PREFIX = 0xFD
 _V128_CONST = 12
+_ATOMIC_PREFIX = 0xFE
+_REF_I31_SHARED = 0x72  # shared-everything threads
 
 # 0xFB sub-opcodes and the number of u32 immediates each takes.
 _GC_IMMEDIATES = {
@@ -58,6 +60,10 @@ def skip_constant_expression(r: Reader) -> None:
                 raise DecodeError(start, f"constant expression required (opcode 0xfb {sub})")
             for _ in range(_GC_IMMEDIATES[sub]):
                 r.u32()
+        elif opcode == _ATOMIC_PREFIX:
+            sub = r.u32()
+            if sub != _REF_I31_SHARED:
+                raise DecodeError(start, f"constant expression required (opcode 0xfe {sub})")
         elif opcode == _SIMD_PREFIX:
             sub = r.u32()
             if sub != _V128_CONST:

@@ -56,7 +56,17 @@ class ArrayType:
         return f"array of {self.element.storage}"
 
 
-CompositeType = Union[FuncType, StructType, ArrayType]
+@dataclass(frozen=True, slots=True)
+class ContType:
+    """A continuation type (stack-switching proposal) over the function type at ``type_index``."""
+
+    type_index: int
+
+    def __str__(self) -> str:
+        return f"cont {self.type_index}"
+
+
+CompositeType = Union[FuncType, StructType, ArrayType, ContType]
 
 
 @dataclass(frozen=True, slots=True)

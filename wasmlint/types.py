@@ -12,6 +12,7 @@ from .model import (
     DEFAULT_PAGE_SIZE,
     ArrayType,
     CompositeType,
+    ContType,
     FieldType,
     FuncType,
     GlobalType,
@@ -180,7 +181,7 @@ def comptype(r: Reader) -> CompositeType:
     if form == COMPOSITE_ARRAY:
         return ArrayType(fieldtype(r))
     if form == COMPOSITE_CONT:
-        raise DecodeError(start, "continuation types (stack-switching proposal) are not supported")
+        return ContType(r.u32())
     if form in (DESCRIPTOR, DESCRIBES):
         raise DecodeError(start, "type descriptors (custom-descriptors proposal) are not supported")
     raise DecodeError(start, "malformed type")
