@@ -85,10 +85,7 @@ def decode_bytes(data: Buffer, *, function_names: bool = False) -> Module:
     recognised and returned as ``Module(kind="component")`` with nothing listed. Function names from the ``name``
     section are read only when ``function_names`` is true: they can be most of a large module's custom data.
     """
-    try:
-        return _ModuleDecoder(data, function_names).decode()
-    except RecursionError:  # pragma: no cover - the grammar has no unbounded recursion; belt and braces
-        raise DecodeError(0, "nesting too deep") from None
+    return _ModuleDecoder(data, function_names).decode()
 
 
 @dataclass

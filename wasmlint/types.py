@@ -172,8 +172,9 @@ DESCRIBES = 0x4C
 def comptype(r: Reader) -> CompositeType:
     start = r.pos
     form = type_code(r)
-    if form == SHARED:
-        return comptype(r)
+    if form == SHARED:  # shared-everything threads: one prefix, then the type itself
+        start = r.pos
+        form = type_code(r)
     if form == COMPOSITE_FUNC:
         return functype(r)
     if form == COMPOSITE_STRUCT:
