@@ -52,7 +52,7 @@ def check_module(path: str, module: Module, manifest: Manifest, phases: Iterable
             findings.append(missing_import(path, imp, manifest))
             continue
         resolved.append((imp, entry))
-        findings.extend(import_against_entry(path, imp, entry, manifest))
+        findings.extend(import_against_entry(path, imp, entry))
     for phase in phases:
         findings.extend(phase_findings(path, resolved, manifest, phase))
     for spec in manifest.exports:
@@ -112,7 +112,7 @@ def missing_import(path: str, imp: Import, manifest: Manifest) -> Finding:
     return finding("WL101", f"{described} is not provided by host {manifest.host}", where, subject=key)
 
 
-def import_against_entry(path: str, imp: Import, entry: Provided, manifest: Manifest) -> Iterator[Finding]:
+def import_against_entry(path: str, imp: Import, entry: Provided) -> Iterator[Finding]:
     key = _key(imp)
     where = _where(path, imp)
     related = _manifest_location(entry)
@@ -155,7 +155,7 @@ def _mismatch_cause(imp: Import, entry: Provided) -> str:
             " (each i64 parameter arrives as two i32: the module was built without BigInt integration, "
             "e.g. emscripten without -sWASM_BIGINT)"
         )
-    if all(v == "i64" for v in (*imp.type.params, *imp.type.results)) and entry.type != imp.type:
+    if entry.type == FuncType(("i64",), ("i64",)):
         return " (a dummy written as (i64) -> i64 for every function does not fit this one)"
     return ""
 

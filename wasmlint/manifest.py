@@ -7,14 +7,15 @@ a :class:`ManifestError` with the file and line, never a traceback; presets are 
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from .model import EXTERN_KINDS, ExternKind, ExternType, GlobalType, MemoryType, TableType, TagType
-from .signature import SignatureError, parse_signature, parse_valtype
+from .model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternKind, ExternType, GlobalType, MemoryType, TableType, TagType
+from .signature import NUMERIC, SignatureError, parse_signature, parse_valtype
 from .tomlpos import key_line
 
 if sys.version_info >= (3, 11):
@@ -25,12 +26,14 @@ else:  # pragma: no cover
 PRESETS = ("wasi_snapshot_preview1", "extism")
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
 RUN_PHASE = "run"
+CODE_PATTERN = re.compile(r"^(ALL|WL[0-9]{0,3})$")
 ANY_SIGNATURE = "*"
 
 TOP_KEYS = {"host", "imports", "exports", "phases", "lint"}
 HOST_KEYS = {"name", "presets", "extends", "description"}
 IMPORT_KEYS = {
     "kind",
+    "pattern",
     "signature",
     "deprecated",
     "forbidden",
@@ -43,7 +46,7 @@ IMPORT_KEYS = {
     "type",
     "mutable",
 }
-EXPORT_KEYS = {"kind", "signature", "required", "type"}
+EXPORT_KEYS = {"kind", "signature", "required", "type", "mutable"}
 PHASE_KEYS = {"provides", "missing", "description"}
 LINT_KEYS = {"select", "ignore", "per-file-ignores"}
 
@@ -233,8 +236,6 @@ class Loader:
             line = getattr(exc, "lineno", None)
             message = str(exc)
             if line is None:
-                import re
-
                 found = re.search(r"\(at line (\d+), column \d+\)", message)
                 line = int(found.group(1)) if found else None
             raise ManifestError(shown, line, f"invalid TOML: {message}") from None
@@ -296,12 +297,14 @@ class Loader:
     def import_entry(self, doc: Document, namespace: str, name: str, value: Any) -> Provided:
         keys = ("imports", namespace, name)
         line = key_line(doc.text, keys)
-        pattern = "*" in name or "?" in name
         if isinstance(value, str):
             value = {"signature": value}
         if not isinstance(value, dict):
             raise doc.fail(keys, f"{namespace}.{name}: expected a signature string or a table")
         self.check_keys(doc, keys, value, IMPORT_KEYS, f"{namespace}.{name}")
+        pattern = value.get("pattern", "*" in name or "?" in name)
+        if not isinstance(pattern, bool):
+            raise doc.fail(keys, f"{namespace}.{name}: `pattern` must be true or false")
         kind = value.get("kind", "func")
         if kind not in EXTERN_KINDS:
             raise doc.fail(keys, f"{namespace}.{name}: unknown kind {kind!r}; expected {', '.join(EXTERN_KINDS)}")
@@ -339,19 +342,33 @@ class Loader:
             value_type = value.get("type")
             if not isinstance(value_type, str):
                 raise ValueError('a global needs `type`, e.g. type = "i32"')
-            return GlobalType(parse_valtype(value_type), bool(value.get("mutable", False)))
+            return GlobalType(parse_valtype(value_type), _bool(value.get("mutable", False), "mutable"))
         minimum = _int(value.get("min", 0), "min")
         maximum = None if value.get("max") is None else _int(value["max"], "max")
+        if maximum is not None and maximum < minimum:
+            raise ValueError(f"`max` ({maximum}) is below `min` ({minimum})")
         index = value.get("index", "i32")
         if index not in ("i32", "i64"):
             raise ValueError('`index` must be "i32" or "i64"')
         if kind == "memory":
-            page_size = _int(value.get("page_size", 65536), "page_size")
-            return MemoryType(minimum, maximum, bool(value.get("shared", False)), index, page_size)
+            page_size = _int(value.get("page_size", DEFAULT_PAGE_SIZE), "page_size")
+            if page_size not in (1, DEFAULT_PAGE_SIZE):
+                raise ValueError("`page_size` must be 1 or 65536 (custom-page-sizes proposal)")
+            shared = _bool(value.get("shared", False), "shared")
+            if shared and maximum is None:
+                raise ValueError("a shared memory needs `max`")
+            limit = (1 << (32 if index == "i32" else 64)) // page_size
+            for key, pages in (("min", minimum), ("max", maximum)):
+                if pages is not None and pages > limit:
+                    raise ValueError(f"`{key}` ({pages}) exceeds {limit} pages, the most an {index} memory can have")
+            return MemoryType(minimum, maximum, shared, index, page_size)
         element = value.get("element", "funcref")
         if not isinstance(element, str):
             raise ValueError('`element` must be a reference type such as "funcref"')
-        return TableType(parse_valtype(element), minimum, maximum, index)
+        element_type = parse_valtype(element)
+        if element_type in NUMERIC:
+            raise ValueError(f"`element` must be a reference type such as funcref or externref, not {element}")
+        return TableType(element_type, minimum, maximum, index)
 
     def exports(self, doc: Document) -> list[ExportSpec]:
         specs = []
@@ -370,7 +387,7 @@ class Loader:
             if not isinstance(required, bool):
                 raise doc.fail(keys, f"export {name}: `required` must be true or false")
             try:
-                typed = any(key in value for key in IMPORT_KEYS - {"kind", "required"})
+                typed = any(key in value for key in IMPORT_KEYS - {"kind", "pattern"})
                 extern = self.extern_type(kind, value, allow_any=False) if typed else None
             except (SignatureError, ValueError) as exc:
                 raise ManifestError(doc.path, line, f"export {name}: {exc}") from None
@@ -405,27 +422,28 @@ class Loader:
     def lint(self, doc: Document) -> LintSettings | None:
         if "lint" not in doc.data:
             return None
-        return lint_settings(self.table(doc, ("lint",)), doc.fail, ("lint",))
+        table = self.table(doc, ("lint",))
+        self.check_keys(doc, ("lint",), table, LINT_KEYS, "[lint]")
+        return lint_settings(table, doc.fail, ("lint",))
 
 
 def lint_settings(table: dict[str, Any], fail: Any, where: tuple[str, ...]) -> LintSettings:
     """``select``, ``ignore`` and ``per-file-ignores`` from ``[lint]`` or ``[tool.wasmlint]``."""
 
-    def codes(key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail((*where, key), f"`{key}` must be a list of rule codes")
+    def codes(key: str, value: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and CODE_PATTERN.match(v) for v in value):
+            raise fail(keys, f'`{key}` must be a list of rule codes or prefixes such as "WL1", "WL301" or "ALL"')
         return tuple(value)
 
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise fail((*where, "per-file-ignores"), "`per-file-ignores` must be a table of glob = [codes]")
-    ignores = []
-    for glob, value in per_file.items():
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail((*where, "per-file-ignores", glob), "each per-file ignore must be a list of rule codes")
-        ignores.append((glob, tuple(value)))
-    return LintSettings(codes("select"), codes("ignore"), tuple(ignores))
+    ignores = [(glob, codes(glob, value, (*where, "per-file-ignores", glob))) for glob, value in per_file.items()]
+    return LintSettings(
+        codes("select", table.get("select", []), (*where, "select")),
+        codes("ignore", table.get("ignore", []), (*where, "ignore")),
+        tuple(ignores),
+    )
 
 
 def _reason(value: Any, what: str) -> str | None:
@@ -436,6 +454,12 @@ def _reason(value: Any, what: str) -> str | None:
     if isinstance(value, str):
         return value
     raise ValueError(f"`{what}` must be true or a reason string")
+
+
+def _bool(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"`{key}` must be true or false")
+    return value
 
 
 def _int(value: Any, key: str) -> int:

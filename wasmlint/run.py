@@ -51,7 +51,7 @@ def run_check(
         built = preset_manifest(list(presets))
         fixed = Config(built, built.lint, Path.cwd())
     decoded: dict[str, list[Module]] = {}
-    manifests: dict[str, Manifest] = {}
+    unused_wanted: dict[str, Manifest] = {}
     for path in files:
         try:
             config = fixed or finder.for_file(Path(path))
@@ -81,10 +81,10 @@ def run_check(
         found = check_module(path, module, config.manifest, selected)
         result.findings.extend(f for f in found if f.code in codes)
         decoded.setdefault(config.manifest.path, []).append(module)
-        manifests[config.manifest.path] = config.manifest
-    if "WL401" in enabled_codes(select, ignore):
-        for key, used_by in decoded.items():
-            result.findings.extend(unused_entries(manifests[key], used_by))
+        if "WL401" in codes:
+            unused_wanted[config.manifest.path] = config.manifest
+    for key, manifest_wanting in unused_wanted.items():
+        result.findings.extend(unused_entries(manifest_wanting, decoded[key]))
     return result
 
 

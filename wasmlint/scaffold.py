@@ -10,7 +10,8 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .manifest import PRESETS, Manifest, preset_manifest
+from .checks import import_against_entry
+from .manifest import PRESETS, Manifest, Provided, preset_manifest
 from .model import FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
 
 PRESET_NAMESPACES = {"wasi_snapshot_preview1": "wasi_snapshot_preview1", "extism:host/env": "extism"}
@@ -88,8 +89,9 @@ def manifest_for(plugins: Sequence[tuple[str, Module]], host: str = "my-host") -
             continue
         chosen = differing[0][1]
         needs[key] = (chosen, provided is not None)
+        as_provided = Provided(chosen.module, chosen.name, chosen.kind, chosen.type)
         for path, imp in uses:
-            if (imp.kind, imp.type) == (chosen.kind, chosen.type):
+            if not any(import_against_entry(path, imp, as_provided)):
                 if path not in users[key]:
                     users[key].append(path)
             else:
@@ -112,7 +114,14 @@ def manifest_for(plugins: Sequence[tuple[str, Module]], host: str = "my-host") -
         lines.append(f"# needed by {', '.join(users[key])}{note}")
         for conflict in conflicts.get(key, ()):
             lines.append(f"# CONFLICT: {conflict}; no host can satisfy both")
-        lines.append(f"{toml_key(key[1])} = {entry_value(imp)}")
+        value = entry_value(imp)
+        if "*" in key[1] or "?" in key[1]:  # spelled literally, not as a name pattern
+            value = (
+                value[:-2] + ", pattern = false }"
+                if value.startswith("{")
+                else f"{{ signature = {value}, pattern = false }}"
+            )
+        lines.append(f"{toml_key(key[1])} = {value}")
     exports = _common_exports([m for _, m in plugins])
     if exports:
         lines += ["", "# Exports every given plugin has; the host may call them.", "[exports]"]
@@ -129,6 +138,10 @@ def _common_exports(modules: list[Module]) -> list[tuple[str, str]]:
         return []
     common = None
     for module in modules:
-        here = {(e.name, str(e.type)) for e in module.exports if e.kind == "func" and isinstance(e.type, FuncType)}
+        here = {
+            (e.name, str(e.type))
+            for e in module.exports
+            if isinstance(e.type, FuncType) and expressible(Import("", e.name, e.kind, e.type))
+        }
         common = here if common is None else common & here
     return sorted(common or ())

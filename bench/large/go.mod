@@ -1,0 +1,3 @@
+module wasmlint.bench/large
+
+go 1.27
