@@ -10,7 +10,6 @@ from __future__ import annotations
 import mmap
 import os
 import re
-from dataclasses import dataclass, field
 
 from . import custom
 from .constexpr import skip_constant_expression
@@ -30,6 +29,7 @@ from .model import (
     TagType,
 )
 from .reader import END_OF_SECTION, Buffer, DecodeError, Reader
+from .record import field, record
 from .types import function_type_at, globaltype, memtype, tabletype, tagtype, type_section
 
 MAGIC = b"\x00asm"
@@ -88,7 +88,7 @@ def decode_bytes(data: Buffer, *, function_names: bool = False) -> Module:
     return _ModuleDecoder(data, function_names).decode()
 
 
-@dataclass
+@record(frozen=False)
 class _FunctionSection:
     """Type indices of the module's own functions, decoded only as far as exports need them."""
 
@@ -108,7 +108,7 @@ class _FunctionSection:
         return self.decoded[local]
 
 
-@dataclass
+@record(frozen=False)
 class _ModuleDecoder:
     data: Buffer
     want_function_names: bool

@@ -6,7 +6,6 @@ import is reported at once (runtimes stop at the first).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from .diagnostics import Finding, Location, Severity
@@ -99,6 +98,8 @@ def missing_import(path: str, imp: Import, manifest: Manifest) -> Finding:
             subject=key,
         )
     names = [entry.name for entry in manifest.provided if entry.namespace == imp.module and not entry.pattern]
+    import difflib  # only when an import is missing
+
     close = difflib.get_close_matches(imp.name, names, n=1, cutoff=0.8)
     if close:
         suggestion = manifest.lookup(imp.module, close[0])

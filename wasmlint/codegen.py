@@ -15,7 +15,6 @@ import re
 import shlex
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import jinja2
 from ._version import __version__
 from .manifest import RUN_PHASE, Manifest, ManifestError, load_manifest, preset_manifest
 from .model import ExternType, FuncType, GlobalType, MemoryType, Module, TableType, TagType
+from .record import field, record
 from .report import escape_text
 from .run import CheckResult, run_check
 from .targets import ON_CALL_MODES, TARGETS, Target, custom_target, refusal
@@ -63,7 +63,7 @@ class CheckFailed(Exception):
         self.result = result
 
 
-@dataclass
+@record(frozen=False)
 class Entry:
     namespace: str
     name: str
@@ -76,7 +76,7 @@ class Entry:
         return f"{self.namespace}.{self.name}"
 
 
-@dataclass(frozen=True)
+@record
 class Generated:
     text: str
     notes: list[str]

@@ -8,11 +8,11 @@ Order: ``--manifest``; else the nearest ``wasmlint.toml`` in the file's director
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .manifest import Document, LintSettings, Loader, Manifest, ManifestError, lint_settings, load_manifest
+from .record import field, record
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,7 +23,7 @@ MANIFEST_NAME = "wasmlint.toml"
 TOOL_KEYS = {"manifest", "select", "ignore", "per-file-ignores"}
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     manifest: Manifest
     lint: LintSettings
@@ -31,7 +31,7 @@ class Config:
     """The directory of the configuration file: per-file-ignores and reported paths are relative to it."""
 
 
-@dataclass
+@record(frozen=False)
 class ConfigFinder:
     explicit: Path | None = None
     _by_dir: dict[Path, Config | None] = field(default_factory=dict)

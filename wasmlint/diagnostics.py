@@ -6,14 +6,15 @@ order in which files were checked or batched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from .record import record
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Location:
     """Where a finding points: a byte offset in a module, or a line of the manifest."""
 
@@ -22,7 +23,7 @@ class Location:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     code: str
     """Stable rule code, such as ``WL101``; see ``wasmlint rules``."""

@@ -6,7 +6,6 @@ change it only by adding keys.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .model import (
@@ -80,6 +79,8 @@ def _shown(name: str) -> str:
     """Names come from untrusted binaries: quote any that would not print as one plain token."""
     if name and name.isprintable() and " " not in name and '"' not in name:
         return name
+    import json
+
     return json.dumps(name)
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import fnmatch
 import re
 import sys
-from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from .model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternKind, ExternType, GlobalType, MemoryType, TableType, TagType
+from .record import field, record
 from .signature import NUMERIC, SignatureError, parse_signature, parse_valtype
 from .tomlpos import key_line
 
@@ -65,7 +64,7 @@ class ManifestError(Exception):
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Provided:
     """One thing the host provides for import: a function, memory, table, global or tag (or a name pattern)."""
 
@@ -87,7 +86,7 @@ class Provided:
         return f"{self.namespace}.{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ExportSpec:
     name: str
     kind: ExternKind
@@ -97,7 +96,7 @@ class ExportSpec:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Phase:
     name: str
     provides: tuple[str, ...]
@@ -107,14 +106,14 @@ class Phase:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LintSettings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Manifest:
     path: str
     host: str
@@ -164,7 +163,7 @@ def preset_manifest(names: list[str]) -> Manifest:
     return Manifest(path="<presets>", host="+".join(names), presets=tuple(names), provided=tuple(provided))
 
 
-@dataclass
+@record(frozen=False)
 class Document:
     path: str
     text: str
@@ -273,6 +272,8 @@ class Loader:
         return names
 
     def preset(self, name: str, source: str, line: int | None) -> list[Provided]:
+        from importlib import resources
+
         text = resources.files("wasmlint.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
         doc = self.parse(f"preset:{name}", text)
         return [

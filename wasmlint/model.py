@@ -7,8 +7,9 @@ spelling (``"i32"``, ``"funcref"``, ``"(ref null 3)"``): they compare, hash and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal, Union
+
+from .record import field, record
 
 ValType = str
 """A value type in text-format spelling: ``i32 i64 f32 f64 v128``, a short reference type such as ``funcref``,
@@ -20,7 +21,7 @@ EXTERN_KINDS: tuple[ExternKind, ...] = ("func", "table", "memory", "global", "ta
 DEFAULT_PAGE_SIZE = 65536
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FuncType:
     params: tuple[ValType, ...] = ()
     results: tuple[ValType, ...] = ()
@@ -32,7 +33,7 @@ class FuncType:
         return f"({', '.join(self.params)}) -> {results}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FieldType:
     """A struct field or array element: a value type or a packed ``i8``/``i16``."""
 
@@ -40,7 +41,7 @@ class FieldType:
     mutable: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StructType:
     fields: tuple[FieldType, ...] = ()
 
@@ -48,7 +49,7 @@ class StructType:
         return f"struct with {len(self.fields)} fields"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArrayType:
     element: FieldType
 
@@ -56,7 +57,7 @@ class ArrayType:
         return f"array of {self.element.storage}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ContType:
     """A continuation type (stack-switching proposal) over the function type at ``type_index``."""
 
@@ -69,7 +70,7 @@ class ContType:
 CompositeType = Union[FuncType, StructType, ArrayType, ContType]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TableType:
     element: ValType
     min: int
@@ -81,7 +82,7 @@ class TableType:
         return f"{self.index} {_limits(self.min, self.max)} {self.element}" + (" shared" if self.shared else "")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemoryType:
     min: int
     max: int | None
@@ -98,7 +99,7 @@ class MemoryType:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GlobalType:
     value: ValType
     mutable: bool = False
@@ -109,7 +110,7 @@ class GlobalType:
         return f"shared {text}" if self.shared else text
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TagType:
     params: tuple[ValType, ...] = ()
     results: tuple[ValType, ...] = ()
@@ -121,7 +122,7 @@ class TagType:
 ExternType = Union[FuncType, TableType, MemoryType, GlobalType, TagType]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Import:
     module: str
     name: str
@@ -131,7 +132,7 @@ class Import:
     """Byte offset of the import entry in the file, for diagnostics."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Export:
     name: str
     kind: ExternKind
@@ -140,7 +141,7 @@ class Export:
     offset: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Section:
     """One section's framing: where it is, so that diagnostics can point into the file."""
 
@@ -153,7 +154,7 @@ class Section:
     """The name of a custom section."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DecodeWarning:
     """A problem that runtimes tolerate, such as a malformed custom section."""
 
@@ -161,7 +162,7 @@ class DecodeWarning:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Module:
     """A decoded core module (or a recognised component, with ``kind == "component"`` and nothing listed)."""
 

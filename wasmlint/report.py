@@ -50,7 +50,6 @@ each format renders them so that they cannot forge lines, commands or colours:
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from typing import Any, TextIO
@@ -235,6 +234,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 
 def _render_json(findings: list[Finding]) -> str:
+    import json
+
     return json.dumps([finding_to_dict(f) for f in findings], indent=2) + "\n"
 
 
@@ -291,6 +292,7 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
 def fingerprint(finding: Finding, uri: str) -> str:
     """The hash part of ``primaryLocationLineHash``: the code, artifact URI, subject and phase, not the offset."""
     import hashlib
+    import json
 
     key = json.dumps([finding.code, uri, finding.subject, finding.phase or ""])
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -336,6 +338,8 @@ def _render_sarif(findings: list[Finding], *, tool_version: str, root: str | Non
             }
         ],
     }
+    import json
+
     return json.dumps(log, indent=2) + "\n"
 
 

@@ -6,12 +6,11 @@ one table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .diagnostics import Severity
+from .record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     code: str
     name: str

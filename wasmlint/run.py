@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .binary import decode_path
@@ -18,10 +17,11 @@ from .diagnostics import Finding, Location
 from .manifest import RUN_PHASE, Manifest, ManifestError, Phase, preset_manifest
 from .model import Module
 from .reader import DecodeError
+from .record import field, record
 from .rules import RULES_BY_CODE, enabled_codes
 
 
-@dataclass
+@record(frozen=False)
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)

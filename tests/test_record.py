@@ -1,0 +1,56 @@
+"""`@record` behaves as a frozen, slotted dataclass would."""
+
+from __future__ import annotations
+
+import pytest
+
+from wasmlint.record import field, record
+
+
+@record
+class Point:
+    x: int
+    y: int = 0
+    tags: list[str] = field(default_factory=list)
+    note: str = field(default="", compare=False, repr=False)
+
+
+def test_construction_by_position_keyword_and_defaults() -> None:
+    assert Point(1, 2).y == 2
+    assert Point(x=1).y == 0
+    assert Point(1).tags == [] and Point(1).tags is not Point(1).tags
+    with pytest.raises(TypeError):
+        Point()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Point(1, 2, [], "", 5)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Point(1, z=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Point(1, x=3)  # type: ignore[misc]
+
+
+def test_equality_hash_and_repr_follow_the_compared_fields() -> None:
+    assert Point(1, note="a") == Point(1, note="b")
+    assert Point(1) != Point(2)
+    assert hash(Point(1, tags=())) == hash(Point(1, tags=(), note="x"))  # type: ignore[arg-type]
+    assert repr(Point(1, 2)) == "Point(x=1, y=2, tags=[])"
+    assert Point(1) != (1, 0)
+
+
+def test_frozen_and_slotted() -> None:
+    point = Point(1)
+    with pytest.raises(AttributeError):
+        point.x = 2  # type: ignore[misc]
+    assert not hasattr(point, "__dict__")
+
+
+def test_mutable_records_are_unhashable() -> None:
+    @record(frozen=False)
+    class Counter:
+        count: int = 0
+
+    counter = Counter()
+    counter.count += 1
+    assert counter.count == 1
+    with pytest.raises(TypeError):
+        hash(counter)
