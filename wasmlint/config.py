@@ -7,8 +7,8 @@ Order: ``--manifest``; else the nearest ``wasmlint.toml`` in the file's director
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from .manifest import Document, LintSettings, Loader, Manifest, ManifestError, lint_settings, load_manifest
@@ -27,63 +27,68 @@ TOOL_KEYS = {"manifest", "select", "ignore", "per-file-ignores"}
 class Config:
     manifest: Manifest
     lint: LintSettings
-    root: Path
+    root: str
     """The directory of the configuration file: per-file-ignores and reported paths are relative to it."""
 
 
 @record(frozen=False)
 class ConfigFinder:
-    explicit: Path | None = None
-    _by_dir: dict[Path, Config | None] = field(default_factory=dict)
-    _manifests: dict[Path, Manifest] = field(default_factory=dict)
+    explicit: str | None = None
+    _by_dir: dict[str, Config | None] = field(default_factory=dict)
+    _manifests: dict[str, Manifest] = field(default_factory=dict)
 
-    def for_file(self, path: Path) -> Config | None:
+    def for_file(self, path: str) -> Config | None:
         if self.explicit is not None:
             manifest = self.manifest(self.explicit)
-            return Config(manifest, manifest.lint, Path.cwd())
-        directory = path.resolve().parent
+            return Config(manifest, manifest.lint, os.getcwd())
+        directory = os.path.dirname(os.path.realpath(path))
         if directory not in self._by_dir:
             self._by_dir[directory] = self.search(directory)
         return self._by_dir[directory]
 
-    def manifest(self, path: Path) -> Manifest:
-        resolved = path.resolve()
+    def manifest(self, path: str) -> Manifest:
+        resolved = os.path.realpath(path)
         if resolved not in self._manifests:
             self._manifests[resolved] = load_manifest(path)
         return self._manifests[resolved]
 
-    def search(self, directory: Path) -> Config | None:
-        for folder in (directory, *directory.parents):
-            candidate = folder / MANIFEST_NAME
-            if candidate.is_file():
+    def search(self, directory: str) -> Config | None:
+        folder = directory
+        while True:
+            candidate = os.path.join(folder, MANIFEST_NAME)
+            if os.path.isfile(candidate):
                 manifest = self.manifest(candidate)
                 return Config(manifest, manifest.lint, folder)
-            pyproject = folder / "pyproject.toml"
-            if pyproject.is_file():
+            pyproject = os.path.join(folder, "pyproject.toml")
+            if os.path.isfile(pyproject):
                 found = self.from_pyproject(pyproject)
                 if found is not None:
                     return found
-        return None
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return None
+            folder = parent
 
-    def from_pyproject(self, pyproject: Path) -> Config | None:
+    def from_pyproject(self, pyproject: str) -> Config | None:
         try:
-            text = pyproject.read_text(encoding="utf-8")
+            with open(pyproject, encoding="utf-8") as file:
+                text = file.read()
             data = tomllib.loads(text)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ManifestError(str(pyproject), None, f"cannot read [tool.wasmlint]: {exc}") from None
+            raise ManifestError(pyproject, None, f"cannot read [tool.wasmlint]: {exc}") from None
         table: Any = data.get("tool", {}).get("wasmlint")
         if table is None:
             return None
         where = ("tool", "wasmlint")
-        doc = Document(str(pyproject), text, data)
+        doc = Document(pyproject, text, data)
         if not isinstance(table, dict):
             raise doc.fail(where, "[tool.wasmlint] must be a table")
         Loader.check_keys(doc, where, table, TOOL_KEYS, "[tool.wasmlint]")
         manifest_path = table.get("manifest")
         if not isinstance(manifest_path, str):
             raise doc.fail((*where, "manifest"), '[tool.wasmlint] needs `manifest = "path/to/wasmlint.toml"`')
-        manifest = self.manifest(pyproject.parent / manifest_path)
+        manifest = self.manifest(os.path.join(os.path.dirname(pyproject), manifest_path))
         lint = lint_settings(table, doc.fail, where)
         if not (lint.select or lint.ignore or lint.per_file_ignores):
             lint = manifest.lint
-        return Config(manifest, lint, pyproject.parent)
+        return Config(manifest, lint, os.path.dirname(pyproject))

@@ -7,9 +7,9 @@ a :class:`ManifestError` with the file and line, never a traceback; presets are 
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
-from pathlib import Path
 from typing import Any, Literal
 
 from .model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternKind, ExternType, GlobalType, MemoryType, TableType, TagType
@@ -23,6 +23,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 PRESETS = ("wasi_snapshot_preview1", "extism")
+PRESET_DIR = os.path.join(os.path.dirname(__file__), "presets")
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
 RUN_PHASE = "run"
 CODE_PATTERN = re.compile(r"^(ALL|WL[0-9]{0,3})$")
@@ -149,9 +150,9 @@ class Manifest:
         return any(fnmatch.fnmatchcase(entry.key, key) for key in phase.provides)
 
 
-def load_manifest(path: str | Path) -> Manifest:
+def load_manifest(path: str | os.PathLike[str]) -> Manifest:
     """Load a manifest file, following ``extends`` and expanding presets."""
-    return Loader().load(Path(path), chain=())
+    return Loader().load(os.fspath(path), chain=())
 
 
 def preset_manifest(names: list[str]) -> Manifest:
@@ -174,9 +175,9 @@ class Document:
 
 
 class Loader:
-    def load(self, path: Path, chain: tuple[Path, ...]) -> Manifest:
+    def load(self, path: str, chain: tuple[str, ...]) -> Manifest:
         doc = self.read(path)
-        resolved = path.resolve()
+        resolved = os.path.realpath(path)
         if resolved in chain:
             raise doc.fail(("host", "extends"), "`extends` forms a cycle: " + " -> ".join(map(str, chain)))
         self.check_keys(doc, (), doc.data, TOP_KEYS, "top-level table")
@@ -187,11 +188,11 @@ class Loader:
         if extends is not None:
             if not isinstance(extends, str):
                 raise doc.fail(("host", "extends"), "`extends` must be the path of another manifest, as a string")
-            base_path = path.parent / extends
-            if not base_path.is_file():
+            base_path = os.path.join(os.path.dirname(path), extends)
+            if not os.path.isfile(base_path):
                 raise doc.fail(("host", "extends"), f"`extends` names {extends!r}, which is not a file")
             base = self.load(base_path, (*chain, resolved))
-        name = host.get("name", base.host if base else path.stem)
+        name = host.get("name", base.host if base else os.path.splitext(os.path.basename(path))[0])
         if not isinstance(name, str):
             raise doc.fail(("host", "name"), "`name` must be a string")
         presets = self.presets(doc, host)
@@ -219,10 +220,11 @@ class Loader:
             lint=lint,
         )
 
-    def read(self, path: Path) -> Document:
-        shown = str(path)
+    def read(self, path: str) -> Document:
+        shown = path
         try:
-            text = path.read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise ManifestError(shown, None, f"cannot read the manifest: {exc}") from None
         return self.parse(shown, text)
@@ -272,9 +274,8 @@ class Loader:
         return names
 
     def preset(self, name: str, source: str, line: int | None) -> list[Provided]:
-        from importlib import resources
-
-        text = resources.files("wasmlint.presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+        with open(os.path.join(PRESET_DIR, f"{name}.toml"), encoding="utf-8") as file:
+            text = file.read()
         doc = self.parse(f"preset:{name}", text)
         return [
             Provided(p.namespace, p.name, p.kind, p.type, source=f"preset:{name}", line=p.line, preset=name)

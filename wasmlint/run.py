@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from pathlib import Path
 
 from .binary import decode_path
 from .checks import check_module, finding, unused_entries
@@ -45,16 +44,16 @@ def run_check(
     ignore: list[str] | None = None,
 ) -> CheckResult:
     result = CheckResult()
-    finder = ConfigFinder(Path(manifest) if manifest else None)
+    finder = ConfigFinder(manifest or None)
     fixed: Config | None = None
     if presets and not manifest:
         built = preset_manifest(list(presets))
-        fixed = Config(built, built.lint, Path.cwd())
+        fixed = Config(built, built.lint, os.getcwd())
     decoded: dict[str, list[Module]] = {}
     unused_wanted: dict[str, Manifest] = {}
     for path in files:
         try:
-            config = fixed or finder.for_file(Path(path))
+            config = fixed or finder.for_file(path)
         except ManifestError as exc:
             if str(exc) not in result.failures:
                 result.failures.append(str(exc))
@@ -109,11 +108,11 @@ def _per_file_ignored(path: str, config: Config) -> set[str]:
     if not config.lint.per_file_ignores:
         return set()
     try:
-        relative = Path(os.path.relpath(Path(path).resolve(), config.root.resolve())).as_posix()
+        relative = os.path.relpath(os.path.realpath(path), os.path.realpath(config.root)).replace(os.sep, "/")
     except ValueError:
-        relative = Path(path).as_posix()
+        relative = path.replace(os.sep, "/")
     ignored: set[str] = set()
     for pattern, codes in config.lint.per_file_ignores:
-        if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(Path(path).name, pattern):
+        if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(os.path.basename(path), pattern):
             ignored |= {code for code in RULES_BY_CODE if code.startswith(codes)}
     return ignored
