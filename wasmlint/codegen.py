@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from ._version import __version__
+from . import __version__
 from .manifest import RUN_PHASE, Manifest, ManifestError, load_manifest, preset_manifest
 from .model import ExternType, FuncType, GlobalType, MemoryType, Module, TableType, TagType
 from .record import field, record

@@ -1,0 +1,82 @@
+"""`wasmlint check`: the gate for pre-commit and CI."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from ..cli import EXIT_HELP
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+@click.command(epilog=EXIT_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--manifest",
+    "-m",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Host ABI manifest. Default: the nearest wasmlint.toml above each file, else [tool.wasmlint] "
+    "`manifest` in the nearest pyproject.toml.",
+)
+@click.option(
+    "--preset",
+    "presets",
+    multiple=True,
+    type=click.Choice(["wasi_snapshot_preview1", "extism"]),
+    help="Check against built-in presets alone, with no manifest file (repeatable).",
+)
+@click.option(
+    "--phase",
+    "phases",
+    multiple=True,
+    help="Check only this phase (repeatable); `run` is the full run. Default: every phase the manifest declares.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="text: `path: CODE message` lines; json; sarif (SARIF 2.1.0 for code scanning); github (annotations).",
+)
+@click.option("--select", help="Comma-separated rule codes or prefixes to enable (e.g. WL1,WL401; ALL).")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
+def check(
+    files: tuple[str, ...],
+    manifest: str | None,
+    presets: tuple[str, ...],
+    phases: tuple[str, ...],
+    output_format: str,
+    select: str | None,
+    ignore: str | None,
+) -> None:
+    """Check that each FILE imports only what its host provides, in every phase, and exports what it calls.
+
+    Every problem of every file is reported in one run, with stable rule codes (`wasmlint rules` explains each).
+    Findings go to standard output; failures to read a manifest go to standard error.
+    """
+    from ..run import run_check
+
+    result = run_check(
+        files,
+        manifest=manifest,
+        presets=presets,
+        phases=phases,
+        select=_codes(select),
+        ignore=_codes(ignore),
+    )
+    for message in result.failures:
+        click.echo(f"wasmlint: error: {message}", err=True)
+    if result.findings or output_format != "text":
+        from ..report import render, use_color
+
+        color = output_format == "text" and use_color(sys.stdout)
+        click.echo(render(result.findings, output_format, color=color, tool_version=__version__), nl=False)
+    sys.exit(result.exit_status)

@@ -1,0 +1,57 @@
+"""`wasmlint inspect`: list imports and exports."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ..cli import EXIT_HELP, Exit
+
+
+@click.command(epilog=EXIT_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table per file; json: an array with one object per file (schema: wasmlint/schemas/).",
+)
+def inspect(files: tuple[str, ...], output_format: str) -> None:
+    """List the imports and exports of each FILE, with their types and producers.
+
+    Every file is listed even when another cannot be read; then the exit status is 2.
+    """
+    from ..binary import decode_path
+    from ..listing import error_to_json, module_to_json, module_to_text
+    from ..reader import DecodeError
+
+    results: list[dict[str, Any]] = []
+    failed = False
+    for path in files:
+        try:
+            module = decode_path(path)
+        except DecodeError as exc:
+            failed = True
+            entry = error_to_json(path, exc.offset, exc.message)
+            if output_format == "text":
+                click.echo(f"{path}: error: {exc}", err=True)
+        except OSError as exc:
+            failed = True
+            entry = error_to_json(path, None, exc.strerror or str(exc))
+            if output_format == "text":
+                click.echo(f"{path}: error: {entry['error']['message']}", err=True)
+        else:
+            if output_format == "text":
+                click.echo(module_to_text(path, module), nl=False)
+                continue
+            entry = module_to_json(path, module)
+        results.append(entry)
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    sys.exit(Exit.ERROR if failed else Exit.OK)
