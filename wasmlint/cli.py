@@ -45,7 +45,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
-@click.version_option(__version__, prog_name="wasmlint")
+@click.version_option(__version__, prog_name="wasmlint", message="%(prog)s, version %(version)s")
 def main() -> None:
     """Stop WebAssembly plugins from failing at load time.
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from .model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternKind, ExternType, GlobalType, MemoryType, TableType, TagType
 from .record import field, record
 from .signature import NUMERIC, SignatureError, parse_signature, parse_valtype
-from .tomlpos import key_line
+from .tomlpos import key_lines, line_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -169,9 +169,16 @@ class Document:
     path: str
     text: str
     data: dict[str, Any]
+    _lines: dict[tuple[str, ...], int] | None = None
+
+    def line(self, keys: tuple[str, ...]) -> int | None:
+        """The line defining ``keys``; the document is indexed once, on the first question."""
+        if self._lines is None:
+            self._lines = key_lines(self.text)
+        return line_of(self._lines, keys)
 
     def fail(self, keys: tuple[str, ...], message: str) -> ManifestError:
-        return ManifestError(self.path, key_line(self.text, keys), message)
+        return ManifestError(self.path, self.line(keys), message)
 
 
 class Loader:
@@ -200,7 +207,7 @@ class Loader:
         if base is not None:
             provided.update(((p.namespace, p.name), p) for p in base.provided)
         for preset in presets:
-            for entry in self.preset(preset, doc.path, key_line(doc.text, ("host", "presets"))):
+            for entry in self.preset(preset, doc.path, doc.line(("host", "presets"))):
                 provided.setdefault((entry.namespace, entry.name), entry)
         for entry in self.imports(doc):
             provided[(entry.namespace, entry.name)] = entry
@@ -298,7 +305,7 @@ class Loader:
 
     def import_entry(self, doc: Document, namespace: str, name: str, value: Any) -> Provided:
         keys = ("imports", namespace, name)
-        line = key_line(doc.text, keys)
+        line = doc.line(keys)
         if isinstance(value, str):
             value = {"signature": value}
         if not isinstance(value, dict):
@@ -376,7 +383,7 @@ class Loader:
         specs = []
         for name, value in self.table(doc, ("exports",)).items():
             keys = ("exports", name)
-            line = key_line(doc.text, keys)
+            line = doc.line(keys)
             if isinstance(value, str):
                 value = {"signature": value}
             if not isinstance(value, dict):
@@ -418,7 +425,7 @@ class Loader:
             missing = value.get("missing", "error")
             if missing not in ("error", "dummy"):
                 raise doc.fail((*where, "missing"), '`missing` must be "error" or "dummy"')
-            phases.append(Phase(name, tuple(provides), missing, doc.path, key_line(doc.text, where)))
+            phases.append(Phase(name, tuple(provides), missing, doc.path, doc.line(where)))
         return phases
 
     def lint(self, doc: Document) -> LintSettings | None:

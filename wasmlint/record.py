@@ -48,29 +48,26 @@ def field(
 
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
-    spec = type(self).__record_spec__
+    cls = type(self)
+    spec = cls.__record_spec__
     if len(args) > len(spec):
-        raise TypeError(f"{type(self).__name__}() takes {len(spec)} arguments, {len(args)} given")
-    for index, (name, default, factory) in enumerate(spec):
-        if index < len(args):
-            value = args[index]
-            if name in kwargs:
-                raise TypeError(f"{type(self).__name__}() got {name!r} twice")
-        elif name in kwargs:
+        raise TypeError(f"{cls.__name__}() takes {len(spec)} arguments, {len(args)} given")
+    for (name, _, _), value in zip(spec, args):
+        object.__setattr__(self, name, value)
+    for name, default, factory in spec[len(args) :]:
+        if name in kwargs:
             value = kwargs.pop(name)
         elif factory is not None:
             value = factory()
         elif default is not _MISSING:
             value = default
         else:
-            raise TypeError(f"{type(self).__name__}() is missing {name!r}")
+            raise TypeError(f"{cls.__name__}() is missing {name!r}")
         object.__setattr__(self, name, value)
-    if len(kwargs) > len([n for n, _, _ in spec[len(args) :] if n in kwargs]):
-        unknown = ", ".join(repr(k) for k in kwargs if k not in {n for n, _, _ in spec})
-        raise TypeError(f"{type(self).__name__}() got unexpected {unknown}")
-    post_init = getattr(self, "__post_init__", None)
-    if post_init is not None:
-        post_init()
+    if kwargs:
+        raise TypeError(f"{cls.__name__}() got unexpected or repeated {', '.join(map(repr, kwargs))}")
+    if cls.__record_post_init__:
+        self.__post_init__()
 
 
 def _values(self: Any) -> tuple[Any, ...]:
@@ -129,6 +126,7 @@ def record(cls: Any = None, /, *, frozen: bool = True) -> Any:
         namespace["__record_spec__"] = tuple(spec)
         namespace["__record_compared__"] = tuple(compared)
         namespace["__record_shown__"] = tuple(shown)
+        namespace["__record_post_init__"] = "__post_init__" in namespace
         namespace["__match_args__"] = namespace["__slots__"]
         namespace["__init__"] = _init
         namespace["__eq__"] = _eq

@@ -57,9 +57,9 @@ def split_key(text: str) -> tuple[list[str], int] | None:
         return parts, pos
 
 
-def key_line(text: str, keys: tuple[str, ...]) -> int | None:
-    """The 1-based line where the key path ``keys`` is defined, or the closest enclosing table's line."""
-    best: tuple[int, int] | None = None  # (matched depth, line)
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Every table header and key assignment of ``text``, as a key path, with the 1-based line that defines it."""
+    lines: dict[tuple[str, ...], int] = {}
     table: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         header = _HEADER.match(line)
@@ -74,18 +74,19 @@ def key_line(text: str, keys: tuple[str, ...]) -> int | None:
             if found is None or found[1] >= len(line) or line[found[1]] != "=":
                 continue
             full = table + found[0]
-        depth = _common(full, keys)
-        if depth == len(full) and (best is None or depth > best[0]):
-            best = (depth, number)
-            if depth == len(keys):
-                return number
-    return best[1] if best else None
+        lines.setdefault(tuple(full), number)
+    return lines
 
 
-def _common(full: list[str], keys: tuple[str, ...]) -> int:
-    depth = 0
-    for a, b in zip(full, keys):
-        if a != b:
-            break
-        depth += 1
-    return depth
+def line_of(lines: dict[tuple[str, ...], int], keys: tuple[str, ...]) -> int | None:
+    """The line of ``keys`` in an index made by :func:`key_lines`, or of the closest enclosing table or key."""
+    for depth in range(len(keys), 0, -1):
+        found = lines.get(keys[:depth])
+        if found is not None:
+            return found
+    return None
+
+
+def key_line(text: str, keys: tuple[str, ...]) -> int | None:
+    """The 1-based line where the key path ``keys`` is defined, or the closest enclosing table's line."""
+    return line_of(key_lines(text), keys)
