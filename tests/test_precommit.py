@@ -186,3 +186,38 @@ def test_try_repo(plugins: Path, hook_repo: tuple[Path, str], env: dict[str, str
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Using config:" in result.stdout
     assert result.stdout.count(" WL101 import extism:host/user.") == 7
+
+
+GEN_ARGS = ["--target", "python-wasmtime", "-o", "host/table.py", "plugins/good.wasm"]
+
+
+@pytest.fixture
+def gen_hook(installed: Path) -> Iterator[Path]:
+    """The plugin project with a table written by `wasmlint gen` and the `wasmlint-gen` hook keeping it current."""
+    config_path = installed / ".pre-commit-config.yaml"
+    original = config_path.read_text(encoding="utf-8")
+    config = yaml.safe_load(original)
+    config["repos"][0]["hooks"].append({"id": "wasmlint-gen", "args": GEN_ARGS})
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    (installed / "host").mkdir()
+    subprocess.run([sys.executable, "-m", "wasmlint", "gen", *GEN_ARGS], cwd=installed, check=True, capture_output=True)
+    git(installed, "add", "-A")
+    yield installed
+    config_path.write_text(original, encoding="utf-8")
+    shutil.rmtree(installed / "host")
+    git(installed, "add", "-A")
+
+
+def test_gen_hook_passes_when_the_table_is_current_and_fails_with_a_diff_when_stale(
+    gen_hook: Path, env: dict[str, str]
+) -> None:
+    result = pre_commit(gen_hook, env, "run", "wasmlint-gen", "--all-files")
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = gen_hook / "host" / "table.py"
+    edited = table.read_text(encoding="utf-8").replace('"ws_connect"', '"ws_konnect"', 1)
+    assert "ws_konnect" in edited
+    table.write_text(edited, encoding="utf-8")
+    result = pre_commit(gen_hook, env, "run", "wasmlint-gen", "--all-files")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "--- " in result.stdout and "+++ " in result.stdout  # the unified diff
+    assert table.read_text(encoding="utf-8") == edited  # --check wrote nothing
