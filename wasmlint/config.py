@@ -11,7 +11,8 @@ import os
 import sys
 from typing import Any
 
-from .manifest import Document, LintSettings, Loader, Manifest, ManifestError, lint_settings, load_manifest
+from .manifest import LintSettings, Manifest, ManifestError, load_manifest
+from .manifest_loader import Document, Loader, lint_settings
 from .record import field, record
 
 if sys.version_info >= (3, 11):

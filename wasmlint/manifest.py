@@ -1,54 +1,22 @@
-"""Load and validate a host ABI manifest: what a host provides, in which namespace, with which type, per phase.
+"""The host ABI manifest: what a host provides, in which namespace, with which type, in which phase.
 
-The format is documented in ``docs/manifest.md`` and described by ``schemas/manifest.schema.json``. Every fault is
-a :class:`ManifestError` with the file and line, never a traceback; presets are data files in ``presets/``.
+These values are what the rules compare modules with. ``manifest_loader`` reads them from TOML; the format is
+documented in ``docs/manifest.md`` and described by ``schemas/manifest.schema.json``.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-import re
-import sys
-from typing import Any, Literal
+from typing import Literal
 
-from .model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternKind, ExternType, GlobalType, MemoryType, TableType, TagType
+from .model import ExternKind, ExternType
 from .record import field, record
-from .signature import NUMERIC, SignatureError, parse_signature, parse_valtype
-from .tomlpos import key_lines, line_of
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 PRESETS = ("wasi_snapshot_preview1", "extism")
-PRESET_DIR = os.path.join(os.path.dirname(__file__), "presets")
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
 RUN_PHASE = "run"
-CODE_PATTERN = re.compile(r"^(ALL|WL[0-9]{0,3})$")
 ANY_SIGNATURE = "*"
-
-TOP_KEYS = {"host", "imports", "exports", "phases", "lint"}
-HOST_KEYS = {"name", "presets", "extends", "description"}
-IMPORT_KEYS = {
-    "kind",
-    "pattern",
-    "signature",
-    "deprecated",
-    "forbidden",
-    "min",
-    "max",
-    "shared",
-    "index",
-    "page_size",
-    "element",
-    "type",
-    "mutable",
-}
-EXPORT_KEYS = {"kind", "signature", "required", "type", "mutable"}
-PHASE_KEYS = {"provides", "missing", "description"}
-LINT_KEYS = {"select", "ignore", "per-file-ignores"}
 
 
 class ManifestError(Exception):
@@ -152,326 +120,17 @@ class Manifest:
 
 def load_manifest(path: str | os.PathLike[str]) -> Manifest:
     """Load a manifest file, following ``extends`` and expanding presets."""
+    from .manifest_loader import Loader
+
     return Loader().load(os.fspath(path), chain=())
 
 
 def preset_manifest(names: list[str]) -> Manifest:
     """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone)."""
+    from .manifest_loader import Loader
+
     loader = Loader()
     provided: list[Provided] = []
     for name in names:
         provided.extend(loader.preset(name, "<command line>", None))
     return Manifest(path="<presets>", host="+".join(names), presets=tuple(names), provided=tuple(provided))
-
-
-@record(frozen=False)
-class Document:
-    path: str
-    text: str
-    data: dict[str, Any]
-    _lines: dict[tuple[str, ...], int] | None = None
-
-    def line(self, keys: tuple[str, ...]) -> int | None:
-        """The line defining ``keys``; the document is indexed once, on the first question."""
-        if self._lines is None:
-            self._lines = key_lines(self.text)
-        return line_of(self._lines, keys)
-
-    def fail(self, keys: tuple[str, ...], message: str) -> ManifestError:
-        return ManifestError(self.path, self.line(keys), message)
-
-
-class Loader:
-    def load(self, path: str, chain: tuple[str, ...]) -> Manifest:
-        doc = self.read(path)
-        resolved = os.path.realpath(path)
-        if resolved in chain:
-            raise doc.fail(("host", "extends"), "`extends` forms a cycle: " + " -> ".join(map(str, chain)))
-        self.check_keys(doc, (), doc.data, TOP_KEYS, "top-level table")
-        host = self.table(doc, ("host",))
-        self.check_keys(doc, ("host",), host, HOST_KEYS, "[host]")
-        base: Manifest | None = None
-        extends = host.get("extends")
-        if extends is not None:
-            if not isinstance(extends, str):
-                raise doc.fail(("host", "extends"), "`extends` must be the path of another manifest, as a string")
-            base_path = os.path.join(os.path.dirname(path), extends)
-            if not os.path.isfile(base_path):
-                raise doc.fail(("host", "extends"), f"`extends` names {extends!r}, which is not a file")
-            base = self.load(base_path, (*chain, resolved))
-        name = host.get("name", base.host if base else os.path.splitext(os.path.basename(path))[0])
-        if not isinstance(name, str):
-            raise doc.fail(("host", "name"), "`name` must be a string")
-        presets = self.presets(doc, host)
-        provided: dict[tuple[str, str], Provided] = {}
-        if base is not None:
-            provided.update(((p.namespace, p.name), p) for p in base.provided)
-        for preset in presets:
-            for entry in self.preset(preset, doc.path, doc.line(("host", "presets"))):
-                provided.setdefault((entry.namespace, entry.name), entry)
-        for entry in self.imports(doc):
-            provided[(entry.namespace, entry.name)] = entry
-        exports = {e.name: e for e in base.exports} if base else {}
-        exports.update((e.name, e) for e in self.exports(doc))
-        phases = {p.name: p for p in base.phases} if base else {}
-        keys = {entry.key for entry in provided.values()}
-        phases.update((p.name, p) for p in self.phases(doc, keys))
-        lint = self.lint(doc) or (base.lint if base else LintSettings())
-        return Manifest(
-            path=doc.path,
-            host=name,
-            presets=tuple(dict.fromkeys((*(base.presets if base else ()), *presets))),
-            provided=tuple(provided.values()),
-            exports=tuple(exports.values()),
-            phases=tuple(phases.values()),
-            lint=lint,
-        )
-
-    def read(self, path: str) -> Document:
-        shown = path
-        try:
-            with open(path, encoding="utf-8") as file:
-                text = file.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ManifestError(shown, None, f"cannot read the manifest: {exc}") from None
-        return self.parse(shown, text)
-
-    @staticmethod
-    def parse(shown: str, text: str) -> Document:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", None)
-            message = str(exc)
-            if line is None:
-                found = re.search(r"\(at line (\d+), column \d+\)", message)
-                line = int(found.group(1)) if found else None
-            raise ManifestError(shown, line, f"invalid TOML: {message}") from None
-        return Document(shown, text, data)
-
-    @staticmethod
-    def check_keys(doc: Document, where: tuple[str, ...], table: dict[str, Any], allowed: set[str], what: str) -> None:
-        for key in table:
-            if key not in allowed:
-                raise doc.fail(
-                    (*where, key), f"unknown key {key!r} in {what}; expected one of: {', '.join(sorted(allowed))}"
-                )
-
-    @staticmethod
-    def table(doc: Document, keys: tuple[str, ...]) -> dict[str, Any]:
-        value: Any = doc.data
-        for key in keys:
-            value = value.get(key, {}) if isinstance(value, dict) else None
-        if not isinstance(value, dict):
-            raise doc.fail(keys, f"[{'.'.join(keys)}] must be a table")
-        return value
-
-    def presets(self, doc: Document, host: dict[str, Any]) -> list[str]:
-        presets = host.get("presets", [])
-        if not isinstance(presets, list) or not all(isinstance(p, str) for p in presets):
-            raise doc.fail(("host", "presets"), "`presets` must be a list of preset names")
-        names = []
-        for preset in presets:
-            canonical = PRESET_ALIASES.get(preset, preset)
-            if canonical not in PRESETS:
-                raise doc.fail(
-                    ("host", "presets"), f"unknown preset {preset!r}; built-in presets: {', '.join(PRESETS)}"
-                )
-            names.append(canonical)
-        return names
-
-    def preset(self, name: str, source: str, line: int | None) -> list[Provided]:
-        with open(os.path.join(PRESET_DIR, f"{name}.toml"), encoding="utf-8") as file:
-            text = file.read()
-        doc = self.parse(f"preset:{name}", text)
-        return [
-            Provided(p.namespace, p.name, p.kind, p.type, source=f"preset:{name}", line=p.line, preset=name)
-            for p in self.imports(doc)
-        ]
-
-    def imports(self, doc: Document) -> list[Provided]:
-        imports = self.table(doc, ("imports",))
-        entries = []
-        for namespace, names in imports.items():
-            if not isinstance(names, dict):
-                raise doc.fail(
-                    ("imports", namespace),
-                    f"[imports.{namespace}] must be a table of names (quote namespaces such as "
-                    '[imports."extism:host/user"])',
-                )
-            for name, value in names.items():
-                entries.append(self.import_entry(doc, namespace, name, value))
-        return entries
-
-    def import_entry(self, doc: Document, namespace: str, name: str, value: Any) -> Provided:
-        keys = ("imports", namespace, name)
-        line = doc.line(keys)
-        if isinstance(value, str):
-            value = {"signature": value}
-        if not isinstance(value, dict):
-            raise doc.fail(keys, f"{namespace}.{name}: expected a signature string or a table")
-        self.check_keys(doc, keys, value, IMPORT_KEYS, f"{namespace}.{name}")
-        pattern = value.get("pattern", "*" in name or "?" in name)
-        if not isinstance(pattern, bool):
-            raise doc.fail(keys, f"{namespace}.{name}: `pattern` must be true or false")
-        kind = value.get("kind", "func")
-        if kind not in EXTERN_KINDS:
-            raise doc.fail(keys, f"{namespace}.{name}: unknown kind {kind!r}; expected {', '.join(EXTERN_KINDS)}")
-        try:
-            extern = self.extern_type(kind, value, allow_any=pattern)
-            deprecated = _reason(value.get("deprecated"), "deprecated")
-            forbidden = _reason(value.get("forbidden"), "forbidden")
-        except (SignatureError, ValueError) as exc:
-            raise ManifestError(doc.path, line, f"{namespace}.{name}: {exc}") from None
-        return Provided(
-            namespace,
-            name,
-            kind,
-            extern,
-            pattern=pattern,
-            deprecated=deprecated,
-            forbidden=forbidden,
-            source=doc.path,
-            line=line,
-        )
-
-    @staticmethod
-    def extern_type(kind: str, value: dict[str, Any], allow_any: bool) -> ExternType | None:
-        if kind in ("func", "tag"):
-            signature = value.get("signature")
-            if not isinstance(signature, str):
-                raise ValueError('a function needs `signature`, e.g. signature = "(i64) -> i64"')
-            if signature.strip() == ANY_SIGNATURE:
-                if not allow_any:
-                    raise ValueError('signature "*" (any) is allowed only for name patterns such as "invoke_*"')
-                return None
-            func = parse_signature(signature)
-            return func if kind == "func" else TagType(func.params, func.results)
-        if kind == "global":
-            value_type = value.get("type")
-            if not isinstance(value_type, str):
-                raise ValueError('a global needs `type`, e.g. type = "i32"')
-            return GlobalType(parse_valtype(value_type), _bool(value.get("mutable", False), "mutable"))
-        minimum = _int(value.get("min", 0), "min")
-        maximum = None if value.get("max") is None else _int(value["max"], "max")
-        if maximum is not None and maximum < minimum:
-            raise ValueError(f"`max` ({maximum}) is below `min` ({minimum})")
-        index = value.get("index", "i32")
-        if index not in ("i32", "i64"):
-            raise ValueError('`index` must be "i32" or "i64"')
-        if kind == "memory":
-            page_size = _int(value.get("page_size", DEFAULT_PAGE_SIZE), "page_size")
-            if page_size not in (1, DEFAULT_PAGE_SIZE):
-                raise ValueError("`page_size` must be 1 or 65536 (custom-page-sizes proposal)")
-            shared = _bool(value.get("shared", False), "shared")
-            if shared and maximum is None:
-                raise ValueError("a shared memory needs `max`")
-            limit = (1 << (32 if index == "i32" else 64)) // page_size
-            for key, pages in (("min", minimum), ("max", maximum)):
-                if pages is not None and pages > limit:
-                    raise ValueError(f"`{key}` ({pages}) exceeds {limit} pages, the most an {index} memory can have")
-            return MemoryType(minimum, maximum, shared, index, page_size)
-        element = value.get("element", "funcref")
-        if not isinstance(element, str):
-            raise ValueError('`element` must be a reference type such as "funcref"')
-        element_type = parse_valtype(element)
-        if element_type in NUMERIC:
-            raise ValueError(f"`element` must be a reference type such as funcref or externref, not {element}")
-        return TableType(element_type, minimum, maximum, index)
-
-    def exports(self, doc: Document) -> list[ExportSpec]:
-        specs = []
-        for name, value in self.table(doc, ("exports",)).items():
-            keys = ("exports", name)
-            line = doc.line(keys)
-            if isinstance(value, str):
-                value = {"signature": value}
-            if not isinstance(value, dict):
-                raise doc.fail(keys, f"export {name}: expected a signature string or a table")
-            self.check_keys(doc, keys, value, EXPORT_KEYS, f"export {name}")
-            kind = value.get("kind", "func")
-            if kind not in EXTERN_KINDS:
-                raise doc.fail(keys, f"export {name}: unknown kind {kind!r}")
-            required = value.get("required", True)
-            if not isinstance(required, bool):
-                raise doc.fail(keys, f"export {name}: `required` must be true or false")
-            try:
-                typed = any(key in value for key in IMPORT_KEYS - {"kind", "pattern"})
-                extern = self.extern_type(kind, value, allow_any=False) if typed else None
-            except (SignatureError, ValueError) as exc:
-                raise ManifestError(doc.path, line, f"export {name}: {exc}") from None
-            specs.append(ExportSpec(name, kind, extern, required, doc.path, line))
-        return specs
-
-    def phases(self, doc: Document, keys: set[str]) -> list[Phase]:
-        phases = []
-        for name, value in self.table(doc, ("phases",)).items():
-            where = ("phases", name)
-            if name == RUN_PHASE:
-                raise doc.fail(where, "the phase `run` is the top-level tables themselves; name this phase otherwise")
-            if not isinstance(value, dict):
-                raise doc.fail(where, f"[phases.{name}] must be a table")
-            self.check_keys(doc, where, value, PHASE_KEYS, f"[phases.{name}]")
-            provides = value.get("provides", [])
-            if not isinstance(provides, list) or not all(isinstance(p, str) for p in provides):
-                raise doc.fail((*where, "provides"), '`provides` must be a list of "namespace.name" strings')
-            for key in provides:
-                if not any(fnmatch.fnmatchcase(known, key) for known in keys):
-                    raise doc.fail(
-                        (*where, "provides"),
-                        f"phase {name} provides {key!r}, which the manifest does not declare "
-                        "(declare it under [imports.NAMESPACE] first)",
-                    )
-            missing = value.get("missing", "error")
-            if missing not in ("error", "dummy"):
-                raise doc.fail((*where, "missing"), '`missing` must be "error" or "dummy"')
-            phases.append(Phase(name, tuple(provides), missing, doc.path, doc.line(where)))
-        return phases
-
-    def lint(self, doc: Document) -> LintSettings | None:
-        if "lint" not in doc.data:
-            return None
-        table = self.table(doc, ("lint",))
-        self.check_keys(doc, ("lint",), table, LINT_KEYS, "[lint]")
-        return lint_settings(table, doc.fail, ("lint",))
-
-
-def lint_settings(table: dict[str, Any], fail: Any, where: tuple[str, ...]) -> LintSettings:
-    """``select``, ``ignore`` and ``per-file-ignores`` from ``[lint]`` or ``[tool.wasmlint]``."""
-
-    def codes(key: str, value: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) and CODE_PATTERN.match(v) for v in value):
-            raise fail(keys, f'`{key}` must be a list of rule codes or prefixes such as "WL1", "WL301" or "ALL"')
-        return tuple(value)
-
-    per_file = table.get("per-file-ignores", {})
-    if not isinstance(per_file, dict):
-        raise fail((*where, "per-file-ignores"), "`per-file-ignores` must be a table of glob = [codes]")
-    ignores = [(glob, codes(glob, value, (*where, "per-file-ignores", glob))) for glob, value in per_file.items()]
-    return LintSettings(
-        codes("select", table.get("select", []), (*where, "select")),
-        codes("ignore", table.get("ignore", []), (*where, "ignore")),
-        tuple(ignores),
-    )
-
-
-def _reason(value: Any, what: str) -> str | None:
-    if value is None or value is False:
-        return None
-    if value is True:
-        return what
-    if isinstance(value, str):
-        return value
-    raise ValueError(f"`{what}` must be true or a reason string")
-
-
-def _bool(value: Any, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"`{key}` must be true or false")
-    return value
-
-
-def _int(value: Any, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"`{key}` must be a non-negative integer")
-    return value
