@@ -134,14 +134,19 @@ def escape_text(value: str) -> str:
         elif char == "\t":
             out.append("\\t")
         else:
-            point = ord(char)
-            if point < 0x100:
-                out.append(f"\\x{point:02x}")
-            elif point < 0x10000:
-                out.append(f"\\u{point:04x}")
-            else:
-                out.append(f"\\U{point:08x}")
+            out.append(escape_codepoint(char))
     return "".join(out)
+
+
+def escape_codepoint(char: str) -> str:
+    """``char`` as an escape sequence that Python and Go both read as that code point (``\\x1b``, ``\\u00e9``,
+    ``\\U0001f600``): ``\\x`` only below 0x80, because in Go it stands for a byte."""
+    point = ord(char)
+    if point < 0x80:
+        return f"\\x{point:02x}"
+    if point < 0x10000:
+        return f"\\u{point:04x}"
+    return f"\\U{point:08x}"
 
 
 def _display_message(finding: Finding) -> str:
