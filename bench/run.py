@@ -287,19 +287,11 @@ def sha256_files(*paths: Path) -> str:
 
 
 def go_env() -> dict[str, str]:
-    keep = {"GOCACHE", "GOPATH", "GOMODCACHE"}
-    env = {k: v for k, v in os.environ.items() if not (k.startswith(("GO", "CGO_")) and k not in keep)}
-    env.update(
-        GOOS="wasip1",
-        GOARCH="wasm",
-        CGO_ENABLED="0",
-        GOFLAGS="",
-        GOTOOLCHAIN="local",
-        GOPROXY="off",
-        GOWORK="off",
-        GO111MODULE="on",
-    )
-    return env
+    """The corpus's reproducible wasip1 Go environment (``corpus/build.py``), with the default caches."""
+    sys.path.insert(0, str(ROOT / "corpus"))
+    from build import go_env as corpus_go_env
+
+    return corpus_go_env()
 
 
 def go_build(src: Path, out: Path, extra: Sequence[str] = ()) -> None:

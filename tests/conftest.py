@@ -16,3 +16,10 @@ def wat2wasm():  # type: ignore[no-untyped-def]
         return bytes(wasmtime.wat2wasm(text))
 
     return convert
+
+
+@pytest.fixture
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test from its temporary directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -4,9 +4,8 @@ whatever the import names are; it never overwrites a file unasked, and its outpu
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,16 +32,6 @@ UNSPELLABLE = {"gc_types.wasm"}
 def run(*args: str | Path) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, [str(a) for a in args])
     return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def cwd(tmp_path: Path) -> Iterator[Path]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def wat_name(text: str) -> str:

@@ -9,8 +9,7 @@ deprecated), exports, phases, unused entries, name patterns, ``extends``, per-fi
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +57,6 @@ def check(*args: str | Path) -> tuple[int, list[dict[str, Any]]]:
 
 def codes(found: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return sorted((str(f["code"]), str(f["subject"])) for f in found)
-
-
-@pytest.fixture
-def cwd(tmp_path: Path) -> Iterator[Path]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 WS_HOST = """\
