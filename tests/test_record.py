@@ -1,14 +1,13 @@
-"""`@record` behaves as a frozen, slotted dataclass would."""
+"""`Record` subclasses behave as frozen, slotted dataclasses would."""
 
 from __future__ import annotations
 
 import pytest
 
-from wasmlint.record import field, record
+from wasmlint.record import Record, field
 
 
-@record
-class Point:
+class Point(Record):
     x: int
     y: int = 0
     tags: list[str] = field(default_factory=list)
@@ -45,8 +44,7 @@ def test_frozen_and_slotted() -> None:
 
 
 def test_mutable_records_are_unhashable() -> None:
-    @record(frozen=False)
-    class Counter:
+    class Counter(Record, frozen=False):
         count: int = 0
 
     counter = Counter()
@@ -54,3 +52,37 @@ def test_mutable_records_are_unhashable() -> None:
     assert counter.count == 1
     with pytest.raises(TypeError):
         hash(counter)
+
+
+def test_fields_are_slots_in_declaration_order_and_match_positionally() -> None:
+    assert Point.__slots__ == ("x", "y", "tags", "note")
+    match Point(3, 4):
+        case Point(x, y):
+            assert (x, y) == (3, 4)
+        case _:
+            pytest.fail("Point(3, 4) did not match positionally")
+
+
+def test_frozen_records_refuse_deletion_and_extension() -> None:
+    point = Point(1)
+    with pytest.raises(AttributeError):
+        del point.x
+    with pytest.raises(TypeError, match="cannot extend"):
+
+        class Point3(Point):  # type: ignore[misc]
+            z: int = 0
+
+
+def test_post_init_runs_after_construction() -> None:
+    class Checked(Record):
+        value: int
+
+        def __post_init__(self) -> None:
+            if self.value < 0:
+                raise ValueError("negative")
+
+    assert Checked(1).value == 1
+    with pytest.raises(ValueError):
+        Checked(-1)
+    with pytest.raises(ValueError):
+        Checked(value=-1)

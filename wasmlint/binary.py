@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mmap
 import os
-import re
+from typing import TYPE_CHECKING
 
 from . import custom
 from .constexpr import skip_constant_expression
@@ -28,9 +28,12 @@ from .model import (
     TableType,
     TagType,
 )
-from .reader import END_OF_SECTION, Buffer, DecodeError, Reader
-from .record import field, record
+from .reader import END_OF_SECTION, DecodeError, Reader
+from .record import Record, field
 from .types import function_type_at, globaltype, memtype, tabletype, tagtype, type_section
+
+if TYPE_CHECKING:
+    from .reader import Buffer
 
 MAGIC = b"\x00asm"
 CORE_VERSION = b"\x01\x00\x00\x00"
@@ -62,8 +65,6 @@ COMPACT_IMPORTS_SAME_MODULE = 0x7F
 COMPACT_IMPORTS_SAME_TYPE = 0x7E
 TABLE_WITH_INIT = 0x40
 
-_CONTINUATION_BYTE = re.compile(rb"[\x80-\xff]")
-
 
 def decode_path(path: str | os.PathLike[str], *, function_names: bool = False) -> Module:
     """Decode the file at ``path``; it is memory-mapped, so only the sections that are decoded are paged in.
@@ -88,8 +89,7 @@ def decode_bytes(data: Buffer, *, function_names: bool = False) -> Module:
     return _ModuleDecoder(data, function_names).decode()
 
 
-@record(frozen=False)
-class _FunctionSection:
+class _FunctionSection(Record, frozen=False):
     """Type indices of the module's own functions, decoded only as far as exports need them."""
 
     data: Buffer
@@ -108,8 +108,7 @@ class _FunctionSection:
         return self.decoded[local]
 
 
-@record(frozen=False)
-class _ModuleDecoder:
+class _ModuleDecoder(Record, frozen=False):
     data: Buffer
     want_function_names: bool
     types: list[CompositeType] = field(default_factory=list)
@@ -276,7 +275,7 @@ class _ModuleDecoder:
     def function_section(self, r: Reader, end: int) -> None:
         count = r.count()
         start = r.pos
-        wide = _CONTINUATION_BYTE.search(self.data, start, end) is not None  # type: ignore[call-overload]
+        wide = not bytes(self.data[start:end]).isascii()  # a byte >= 0x80 continues a LEB128
         if not wide and end - start == count:
             r.pos = end
         else:

@@ -6,7 +6,6 @@ that a pre-commit run of ``wasmlint check`` pays for no other command.
 
 from __future__ import annotations
 
-import enum
 import importlib
 
 import click
@@ -14,8 +13,8 @@ import click
 from . import __version__
 
 
-class Exit(enum.IntEnum):
-    """Exit statuses, the same for every subcommand."""
+class Exit:
+    """Exit statuses, the same for every subcommand (plain ints: an enum class costs start-up time)."""
 
     OK = 0
     """Nothing at error severity was found."""
@@ -30,7 +29,47 @@ EXIT_HELP = "Exit status: 0 clean, 1 findings at error severity, 2 usage error o
 COMMANDS = ("check", "inspect", "init", "gen", "rules")
 
 
-class LazyGroup(click.Group):
+HELP_OPTION_TEXT = "Show this message and exit."
+VERSION_OPTION_TEXT = "Show the version and exit."
+
+
+def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"wasmlint, version {__version__}", color=ctx.color)
+        ctx.exit()
+
+
+class Command(click.Command):
+    """A click command whose ``--help`` option is worded here rather than looked up through gettext.
+
+    click asks ``gettext`` for the wording of its help and version options on every run; the first lookup
+    imports ``locale`` and searches the message catalogues, over a millisecond that pre-commit would pay on
+    every commit for English text wasmlint never translates. So both options are declared here, with the
+    behaviour of click's own (``--version`` on the group, below); and ``check`` and ``inspect``, which
+    pre-commit runs on every commit, take plain strings rather than ``click.Path``, whose constructor makes the
+    same lookup (they report an unreadable file, a directory included, in place and go on with the others).
+    """
+
+    _english_help_option: click.Option | None = None
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        names = self.get_help_option_names(ctx)
+        if not names or not self.add_help_option:
+            return None
+        if self._english_help_option is None:
+            self._english_help_option = click.Option(
+                names, is_flag=True, is_eager=True, expose_value=False, callback=_show_help, help=HELP_OPTION_TEXT
+            )
+        return self._english_help_option
+
+
+class LazyGroup(Command, click.Group):
     """A group whose subcommands are the modules of ``wasmlint.commands``, imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -45,7 +84,9 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
-@click.version_option(__version__, prog_name="wasmlint", message="%(prog)s, version %(version)s")
+@click.option(
+    "--version", is_flag=True, is_eager=True, expose_value=False, callback=_show_version, help=VERSION_OPTION_TEXT
+)
 def main() -> None:
     """Stop WebAssembly plugins from failing at load time.
 

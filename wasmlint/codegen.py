@@ -23,7 +23,7 @@ import jinja2
 from . import __version__
 from .manifest import RUN_PHASE, Manifest, ManifestError, load_manifest, preset_manifest
 from .model import ExternType, FuncType, GlobalType, MemoryType, Module, TableType, TagType
-from .record import field, record
+from .record import Record, field
 from .report import escape_text
 from .run import CheckResult, run_check
 from .targets import ON_CALL_MODES, TARGETS, Target, custom_target, refusal
@@ -63,8 +63,7 @@ class CheckFailed(Exception):
         self.result = result
 
 
-@record(frozen=False)
-class Entry:
+class Entry(Record, frozen=False):
     namespace: str
     name: str
     kind: str
@@ -76,8 +75,7 @@ class Entry:
         return f"{self.namespace}.{self.name}"
 
 
-@record
-class Generated:
+class Generated(Record):
     text: str
     notes: list[str]
     """What each phase leaves to dummies, and what was skipped: for standard error."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from .manifest import LintSettings, Manifest, ManifestError, load_manifest
 from .manifest_loader import Document, Loader, lint_settings
-from .record import field, record
+from .record import Record, field
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,16 +24,14 @@ MANIFEST_NAME = "wasmlint.toml"
 TOOL_KEYS = {"manifest", "select", "ignore", "per-file-ignores"}
 
 
-@record
-class Config:
+class Config(Record):
     manifest: Manifest
     lint: LintSettings
     root: str
     """The directory of the configuration file: per-file-ignores and reported paths are relative to it."""
 
 
-@record(frozen=False)
-class ConfigFinder:
+class ConfigFinder(Record, frozen=False):
     explicit: str | None = None
     _by_dir: dict[str, Config | None] = field(default_factory=dict)
     _manifests: dict[str, Manifest] = field(default_factory=dict)

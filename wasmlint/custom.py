@@ -5,7 +5,12 @@ Runtimes ignore a malformed custom section, so a fault here becomes a warning on
 
 from __future__ import annotations
 
-from .reader import END_OF_SECTION, Buffer, Reader
+from typing import TYPE_CHECKING
+
+from .reader import END_OF_SECTION, Reader
+
+if TYPE_CHECKING:
+    from .reader import Buffer
 
 NAME_MODULE = 0
 NAME_FUNCTION = 1

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .record import record
+from .record import Record
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 
-@record
-class Location:
+class Location(Record):
     """Where a finding points: a byte offset in a module, or a line of the manifest."""
 
     path: str
@@ -23,8 +22,7 @@ class Location:
     line: int | None = None
 
 
-@record
-class Finding:
+class Finding(Record):
     code: str
     """Stable rule code, such as ``WL101``; see ``wasmlint rules``."""
     severity: Severity

@@ -11,7 +11,7 @@ import os
 from typing import Literal
 
 from .model import ExternKind, ExternType
-from .record import field, record
+from .record import Record, field
 
 PRESETS = ("wasi_snapshot_preview1", "extism")
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
@@ -33,8 +33,7 @@ class ManifestError(Exception):
         return f"{where}: {self.message}"
 
 
-@record
-class Provided:
+class Provided(Record):
     """One thing the host provides for import: a function, memory, table, global or tag (or a name pattern)."""
 
     namespace: str
@@ -55,8 +54,7 @@ class Provided:
         return f"{self.namespace}.{self.name}"
 
 
-@record
-class ExportSpec:
+class ExportSpec(Record):
     name: str
     kind: ExternKind
     type: ExternType | None
@@ -65,8 +63,7 @@ class ExportSpec:
     line: int | None = None
 
 
-@record
-class Phase:
+class Phase(Record):
     name: str
     provides: tuple[str, ...]
     """``namespace.name`` keys (or glob patterns over them) of manifest entries available in the phase."""
@@ -75,15 +72,13 @@ class Phase:
     line: int | None = None
 
 
-@record
-class LintSettings:
+class LintSettings(Record):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-@record
-class Manifest:
+class Manifest(Record):
     path: str
     host: str
     presets: tuple[str, ...] = ()

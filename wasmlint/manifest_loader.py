@@ -25,7 +25,7 @@ from .manifest import (
     Provided,
 )
 from .model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternType, GlobalType, MemoryType, TableType, TagType
-from .record import record
+from .record import Record
 from .signature import NUMERIC, SignatureError, parse_signature, parse_valtype
 from .tomlpos import key_lines, line_of
 
@@ -59,8 +59,7 @@ PHASE_KEYS = {"provides", "missing", "description"}
 LINT_KEYS = {"select", "ignore", "per-file-ignores"}
 
 
-@record(frozen=False)
-class Document:
+class Document(Record, frozen=False):
     path: str
     text: str
     data: dict[str, Any]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, Union
 
-from .record import field, record
+from .record import Record, field
 
 ValType = str
 """A value type in text-format spelling: ``i32 i64 f32 f64 v128``, a short reference type such as ``funcref``,
@@ -21,8 +21,7 @@ EXTERN_KINDS: tuple[ExternKind, ...] = ("func", "table", "memory", "global", "ta
 DEFAULT_PAGE_SIZE = 65536
 
 
-@record
-class FuncType:
+class FuncType(Record):
     params: tuple[ValType, ...] = ()
     results: tuple[ValType, ...] = ()
 
@@ -33,32 +32,28 @@ class FuncType:
         return f"({', '.join(self.params)}) -> {results}"
 
 
-@record
-class FieldType:
+class FieldType(Record):
     """A struct field or array element: a value type or a packed ``i8``/``i16``."""
 
     storage: str
     mutable: bool
 
 
-@record
-class StructType:
+class StructType(Record):
     fields: tuple[FieldType, ...] = ()
 
     def __str__(self) -> str:
         return f"struct with {len(self.fields)} fields"
 
 
-@record
-class ArrayType:
+class ArrayType(Record):
     element: FieldType
 
     def __str__(self) -> str:
         return f"array of {self.element.storage}"
 
 
-@record
-class ContType:
+class ContType(Record):
     """A continuation type (stack-switching proposal) over the function type at ``type_index``."""
 
     type_index: int
@@ -70,8 +65,7 @@ class ContType:
 CompositeType = Union[FuncType, StructType, ArrayType, ContType]
 
 
-@record
-class TableType:
+class TableType(Record):
     element: ValType
     min: int
     max: int | None
@@ -82,8 +76,7 @@ class TableType:
         return f"{self.index} {_limits(self.min, self.max)} {self.element}" + (" shared" if self.shared else "")
 
 
-@record
-class MemoryType:
+class MemoryType(Record):
     min: int
     max: int | None
     shared: bool = False
@@ -99,8 +92,7 @@ class MemoryType:
         return text
 
 
-@record
-class GlobalType:
+class GlobalType(Record):
     value: ValType
     mutable: bool = False
     shared: bool = False
@@ -110,8 +102,7 @@ class GlobalType:
         return f"shared {text}" if self.shared else text
 
 
-@record
-class TagType:
+class TagType(Record):
     params: tuple[ValType, ...] = ()
     results: tuple[ValType, ...] = ()
 
@@ -122,8 +113,7 @@ class TagType:
 ExternType = Union[FuncType, TableType, MemoryType, GlobalType, TagType]
 
 
-@record
-class Import:
+class Import(Record):
     module: str
     name: str
     kind: ExternKind
@@ -132,8 +122,7 @@ class Import:
     """Byte offset of the import entry in the file, for diagnostics."""
 
 
-@record
-class Export:
+class Export(Record):
     name: str
     kind: ExternKind
     index: int
@@ -141,8 +130,7 @@ class Export:
     offset: int = field(default=0, compare=False)
 
 
-@record
-class Section:
+class Section(Record):
     """One section's framing: where it is, so that diagnostics can point into the file."""
 
     id: int
@@ -154,16 +142,14 @@ class Section:
     """The name of a custom section."""
 
 
-@record
-class DecodeWarning:
+class DecodeWarning(Record):
     """A problem that runtimes tolerate, such as a malformed custom section."""
 
     offset: int
     message: str
 
 
-@record
-class Module:
+class Module(Record):
     """A decoded core module (or a recognised component, with ``kind == "component"`` and nothing listed)."""
 
     kind: Literal["module", "component"] = "module"

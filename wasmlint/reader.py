@@ -8,19 +8,19 @@ checked word for word.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import mmap
+    from typing import TypeAlias
+
+    Buffer: TypeAlias = "bytes | bytearray | memoryview | mmap.mmap"
+    """What the decoder reads: ``bytes``, ``bytearray``, ``memoryview`` or an ``mmap``."""
 
 T = TypeVar("T")
 
 END_OF_INPUT = "unexpected end"
 END_OF_SECTION = "unexpected end of section or function"
-
-
-class Buffer(Protocol):
-    """What the decoder needs of its input: ``bytes``, ``bytearray``, ``memoryview`` or an ``mmap``."""
-
-    def __getitem__(self, index: int, /) -> int: ...
-    def __len__(self) -> int: ...
 
 
 class DecodeError(Exception):
@@ -73,7 +73,7 @@ class Reader:
         if n > self.end - pos:
             raise DecodeError(self.end, self.eof_message)
         self.pos = pos + n
-        return bytes(self.data[pos : pos + n])  # type: ignore[index]
+        return bytes(self.data[pos : pos + n])
 
     def skip(self, n: int) -> None:
         if n > self.end - self.pos:

@@ -1,17 +1,19 @@
-"""``@record``: frozen, slotted value classes that cost nothing at import.
+"""``Record``: the base class of frozen, slotted value classes that cost little at import.
 
 ``dataclasses`` writes and compiles the source of each class's methods when the class is created, about a
-millisecond per class; wasmlint defines some thirty of them and runs on every commit through pre-commit, where
-start-up is most of the cost. A record gets the same behaviour from methods shared by every record: a
-constructor taking fields by position or keyword (with defaults and default factories), equality and hashing
-over the compared fields, a readable repr, and no assignment after construction. Type checkers see it as a
-dataclass, through ``dataclass_transform``.
+millisecond per class; a class decorator that adds ``__slots__`` must build every class twice. wasmlint defines
+some thirty value classes and runs on every commit through pre-commit, where start-up is most of the cost. So a
+record is a subclass of :class:`Record`, whose metaclass reads the annotated fields and creates the class once,
+slotted; the behaviour comes from methods shared by every record: a constructor taking fields by position or
+keyword (with defaults and default factories), equality and hashing over the compared fields, a readable repr,
+and no assignment after construction (``class Counter(Record, frozen=False)`` allows it, and is unhashable).
+Type checkers see it as a dataclass, through ``dataclass_transform``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
@@ -20,8 +22,6 @@ else:
     def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
         return lambda function: function
 
-
-T = TypeVar("T", bound=type)
 
 _MISSING: Any = object()
 
@@ -47,96 +47,108 @@ def field(
     return _Field(default, default_factory, compare, repr)
 
 
-def _init(self: Any, *args: Any, **kwargs: Any) -> None:
-    cls = type(self)
-    spec = cls.__record_spec__
-    if len(args) > len(spec):
-        raise TypeError(f"{cls.__name__}() takes {len(spec)} arguments, {len(args)} given")
-    for (name, _, _), value in zip(spec, args):
-        object.__setattr__(self, name, value)
-    for name, default, factory in spec[len(args) :]:
-        if name in kwargs:
-            value = kwargs.pop(name)
-        elif factory is not None:
-            value = factory()
-        elif default is not _MISSING:
-            value = default
-        else:
-            raise TypeError(f"{cls.__name__}() is missing {name!r}")
-        object.__setattr__(self, name, value)
-    if kwargs:
-        raise TypeError(f"{cls.__name__}() got unexpected or repeated {', '.join(map(repr, kwargs))}")
-    if cls.__record_post_init__:
-        self.__post_init__()
+class _RecordMeta(type):
+    """Turns the annotated class attributes of a ``Record`` subclass into slots, in order, as it creates it."""
 
-
-def _values(self: Any) -> tuple[Any, ...]:
-    return tuple(getattr(self, name) for name in type(self).__record_compared__)
-
-
-def _eq(self: Any, other: object) -> Any:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    return _values(self) == _values(other)
-
-
-def _hash(self: Any) -> int:
-    return hash(_values(self))
-
-
-def _repr(self: Any) -> str:
-    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in type(self).__record_shown__)
-    return f"{type(self).__name__}({shown})"
-
-
-def _frozen_setattr(self: Any, name: str, value: Any) -> None:
-    raise AttributeError(f"cannot assign to field {name!r} of a frozen {type(self).__name__}")
-
-
-@overload
-def record(cls: T, /) -> T: ...
-@overload
-def record(*, frozen: bool = True) -> Callable[[T], T]: ...
-
-
-@dataclass_transform(frozen_default=True, field_specifiers=(field,))
-def record(cls: Any = None, /, *, frozen: bool = True) -> Any:
-    """Make ``cls`` a record: its annotated class attributes are its fields, in order."""
-
-    def build(cls: Any) -> Any:
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], *, frozen: bool = True) -> Any:
+        if not bases:  # Record itself
+            return super().__new__(mcs, name, bases, namespace)
+        if any(getattr(base, "__record_spec__", ()) for base in bases):
+            raise TypeError(f"{name}: a record cannot extend a record that has fields")
         spec: list[tuple[str, Any, Callable[[], Any] | None]] = []
         compared: list[str] = []
         shown: list[str] = []
-        namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
-        for name, annotation in cls.__annotations__.items():
+        for field_name, annotation in namespace.get("__annotations__", {}).items():
             if str(annotation).startswith("ClassVar"):
                 continue
-            value = namespace.pop(name, _MISSING)
+            value = namespace.pop(field_name, _MISSING)
             if isinstance(value, _Field):
-                spec.append((name, value.default, value.factory))
+                spec.append((field_name, value.default, value.factory))
                 if value.compare:
-                    compared.append(name)
+                    compared.append(field_name)
                 if value.shown:
-                    shown.append(name)
+                    shown.append(field_name)
             else:
-                spec.append((name, value, None))
-                compared.append(name)
-                shown.append(name)
-        namespace["__slots__"] = tuple(name for name, _, _ in spec)
+                spec.append((field_name, value, None))
+                compared.append(field_name)
+                shown.append(field_name)
+        slots = tuple(field_name for field_name, _, _ in spec)
+        namespace["__slots__"] = slots
+        namespace["__match_args__"] = slots
         namespace["__record_spec__"] = tuple(spec)
         namespace["__record_compared__"] = tuple(compared)
         namespace["__record_shown__"] = tuple(shown)
         namespace["__record_post_init__"] = "__post_init__" in namespace
-        namespace["__match_args__"] = namespace["__slots__"]
-        namespace["__init__"] = _init
-        namespace["__eq__"] = _eq
-        namespace["__repr__"] = _repr
-        if frozen:
-            namespace["__hash__"] = _hash
-            namespace["__setattr__"] = _frozen_setattr
-            namespace["__delattr__"] = _frozen_setattr
-        else:
+        if not frozen:
             namespace["__hash__"] = None
-        return type(cls)(cls.__name__, cls.__bases__, namespace)
+            namespace["__setattr__"] = object.__setattr__
+            namespace["__delattr__"] = object.__delattr__
+        cls: Any = super().__new__(mcs, name, bases, namespace)
+        # Each slot's descriptor sets its field directly, past the frozen ``__setattr__``.
+        cls.__record_setters__ = tuple(cls.__dict__[slot].__set__ for slot in slots)
+        return cls
 
-    return build if cls is None else build(cls)
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+class Record(metaclass=_RecordMeta):
+    """Subclass it to make a record: its annotated class attributes are its fields, in order."""
+
+    __slots__ = ()
+    __record_spec__: tuple[tuple[str, Any, Callable[[], Any] | None], ...] = ()
+    __record_setters__: tuple[Callable[[Any, Any], None], ...] = ()
+    __record_compared__: tuple[str, ...] = ()
+    __record_shown__: tuple[str, ...] = ()
+    __record_post_init__ = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        setters = cls.__record_setters__
+        if not kwargs and len(args) == len(setters):  # every field by position: the decoder's hot path
+            for set_field, value in zip(setters, args):
+                set_field(self, value)
+        else:
+            self.__init_from_keywords(args, kwargs)
+        if cls.__record_post_init__:
+            self.__post_init__()  # type: ignore[attr-defined]
+
+    def __init_from_keywords(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        cls = type(self)
+        spec = cls.__record_spec__
+        if len(args) > len(spec):
+            raise TypeError(f"{cls.__name__}() takes {len(spec)} arguments, {len(args)} given")
+        setters = cls.__record_setters__
+        for set_field, value in zip(setters, args):
+            set_field(self, value)
+        for set_field, (name, default, factory) in zip(setters[len(args) :], spec[len(args) :]):
+            if name in kwargs:
+                value = kwargs.pop(name)
+            elif factory is not None:
+                value = factory()
+            elif default is not _MISSING:
+                value = default
+            else:
+                raise TypeError(f"{cls.__name__}() is missing {name!r}")
+            set_field(self, value)
+        if kwargs:
+            raise TypeError(f"{cls.__name__}() got unexpected or repeated {', '.join(map(repr, kwargs))}")
+
+    def __values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in type(self).__record_compared__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.__values() == other.__values()
+
+    def __hash__(self) -> int:
+        return hash(self.__values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in type(self).__record_shown__)
+        return f"{type(self).__name__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of a frozen {type(self).__name__}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of a frozen {type(self).__name__}")

@@ -7,11 +7,10 @@ one table.
 from __future__ import annotations
 
 from .diagnostics import Severity
-from .record import record
+from .record import Record
 
 
-@record
-class Rule:
+class Rule(Record):
     code: str
     name: str
     severity: Severity

@@ -16,12 +16,11 @@ from .diagnostics import Finding, Location
 from .manifest import RUN_PHASE, Manifest, ManifestError, Phase, preset_manifest
 from .model import Module
 from .reader import DecodeError
-from .record import field, record
+from .record import Record, field
 from .rules import RULES_BY_CODE, enabled_codes
 
 
-@record(frozen=False)
-class CheckResult:
+class CheckResult(Record, frozen=False):
     findings: list[Finding] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     """Problems that are not about a module: a manifest that cannot be used, a file with no manifest."""

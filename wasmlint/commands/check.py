@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import __version__
-from ..cli import EXIT_HELP
+from ..cli import EXIT_HELP, Command
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -16,12 +16,12 @@ def _codes(value: str | None) -> list[str] | None:
     return [code.strip().upper() for code in value.split(",") if code.strip()]
 
 
-@click.command(epilog=EXIT_HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.command(cls=Command, epilog=EXIT_HELP)
+@click.argument("files", nargs=-1, required=True)
 @click.option(
     "--manifest",
     "-m",
-    type=click.Path(dir_okay=False, path_type=str),
+    metavar="FILE",
     help="Host ABI manifest. Default: the nearest wasmlint.toml above each file, else [tool.wasmlint] "
     "`manifest` in the nearest pyproject.toml.",
 )

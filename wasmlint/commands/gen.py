@@ -7,11 +7,12 @@ import sys
 import click
 
 from .. import __version__
-from ..cli import Exit
+from ..cli import Command, Exit
 
 
 @click.command(
-    epilog="Exit status: 0 written (or current), 1 refused, check findings or stale, 2 usage or input error."
+    cls=Command,
+    epilog="Exit status: 0 written (or current), 1 refused, check findings or stale, 2 usage or input error.",
 )
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
 @click.option(

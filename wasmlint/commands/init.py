@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from ..cli import EXIT_HELP, Exit
+from ..cli import EXIT_HELP, Command, Exit
 
 
-@click.command(epilog=EXIT_HELP)
+@click.command(cls=Command, epilog=EXIT_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option(
     "-o",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from ..cli import Command
 
-@click.command()
+
+@click.command(cls=Command)
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """Explain rule CODE (what it does, why, an example and the fix), or list every rule."""
