@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from wasmlint import __version__
 from wasmlint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,14 +39,15 @@ def test_corpus_listing_matches_the_schema() -> None:
 def test_errors_are_listed_in_place_and_exit_2(tmp_path: Path) -> None:
     truncated = tmp_path / "truncated.wasm"
     truncated.write_bytes(CORPUS[0].read_bytes()[:100])
-    code, out, _ = inspect("--format", "json", truncated, tmp_path / "absent.wasm", CORPUS[0])
+    code, out, _ = inspect("--format", "json", truncated, tmp_path / "absent.wasm", tmp_path, CORPUS[0])
     assert code == 2
     listing = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(listing)
     assert listing[0]["error"]["message"] == "length out of bounds"  # the cut falls inside a section
     assert listing[0]["error"]["offset"] <= 100
     assert listing[1]["error"]["offset"] is None
-    assert listing[2]["kind"] == "module"
+    assert listing[2] == {"path": str(tmp_path), "error": {"offset": None, "message": "Is a directory"}}
+    assert listing[3]["kind"] == "module"
 
 
 def test_go_plugin_listing_names_its_producer_and_motivating_imports() -> None:
@@ -76,8 +78,24 @@ def test_hostile_names_print_on_one_line(wat2wasm, tmp_path: Path) -> None:  # t
     assert len(out.splitlines()) == 2
 
 
-@pytest.mark.parametrize("flag", ["--version", "--help"])
+@pytest.mark.parametrize("flag", ["--version", "--help", "-h"])
 def test_version_and_help_answer(flag: str) -> None:
     result = CliRunner().invoke(main, [flag])
     assert result.exit_code == 0
     assert result.stdout.strip()
+    if flag == "--version":
+        assert result.stdout == f"wasmlint, version {__version__}\n"
+    else:
+        assert "-h, --help  Show this message and exit." in result.stdout
+        assert "--version   Show the version and exit." in result.stdout
+
+
+@pytest.mark.parametrize("command", ["inspect", "check", "gen", "init", "rules"])
+def test_every_command_has_help_and_usage_errors_point_to_it(command: str) -> None:
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: main {command} [OPTIONS]")
+    assert "-h, --help" in result.stdout and "Show this message and exit." in result.stdout
+    result = CliRunner().invoke(main, [command, "--no-such-option"])
+    assert result.exit_code == 2
+    assert f"Try 'main {command} --help' for help." in result.stderr

@@ -127,7 +127,7 @@ class Loader:
             with open(path, encoding="utf-8") as file:
                 text = file.read()
         except (OSError, UnicodeDecodeError) as exc:
-            raise ManifestError(shown, None, f"cannot read the manifest: {exc}") from None
+            raise ManifestError(shown, None, f"cannot read the manifest: {exc.strerror or exc}") from None
         return self.parse(shown, text)
 
     @staticmethod

@@ -1,0 +1,83 @@
+"""Start-up cost, checked without timing anything: what each pre-commit command imports beyond click.
+
+pre-commit runs `wasmlint check` (and `inspect` in scripts) on every commit, where the interpreter's start-up is
+most of the cost; the benchmark (`bench/run.py`) measures the time. These tests pin the reasons it is small: the
+commands import the modules they use and nothing else, and click's first gettext lookup (which imports `locale`
+and searches the message catalogues) never happens on a successful run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WS_PLUGIN = ROOT / "corpus" / "go" / "ws_plugin.wasm"
+HOST = ROOT / "corpus" / "hosts" / "plusev-terminal.toml"
+
+PROBE = """
+import json, sys
+import click
+before = set(sys.modules)
+from wasmlint.cli import main
+report = sys.argv[1]
+sys.argv = ["wasmlint", *sys.argv[2:]]
+try:
+    main()
+except SystemExit as exc:
+    status = exc.code
+with open(report, "w") as out:
+    json.dump({"status": status, "modules": sorted(set(sys.modules) - before)}, out)
+"""
+
+DECODER = {
+    "mmap",
+    "wasmlint",
+    "wasmlint.binary",
+    "wasmlint.cli",
+    "wasmlint.commands",
+    "wasmlint.constexpr",
+    "wasmlint.custom",
+    "wasmlint.listing",
+    "wasmlint.model",
+    "wasmlint.reader",
+    "wasmlint.record",
+    "wasmlint.types",
+}
+NEVER_ON_THE_HOT_PATH = {"locale", "jinja2", "dataclasses", "pathlib", "importlib.resources", "importlib.metadata"}
+
+
+def imported_by(tmp_path: Path, *args: str | Path) -> tuple[int, set[str]]:
+    out = tmp_path / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", PROBE, str(out), *map(str, args)], cwd=tmp_path, capture_output=True, check=True
+    )
+    found = json.loads(out.read_text())
+    return found["status"], set(found["modules"])
+
+
+def test_inspect_imports_only_the_decoder_and_its_listing(tmp_path: Path) -> None:
+    status, modules = imported_by(tmp_path, "inspect", WS_PLUGIN)
+    assert status == 0
+    assert modules == DECODER | {"wasmlint.commands.inspect"}
+
+
+def test_inspect_json_adds_only_json(tmp_path: Path) -> None:
+    status, modules = imported_by(tmp_path, "inspect", "--format", "json", WS_PLUGIN)
+    assert status == 0
+    assert {m for m in modules if not m.startswith(("json", "_json"))} == DECODER | {"wasmlint.commands.inspect"}
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
+def test_check_never_imports_locale_templates_or_dataclasses(tmp_path: Path, output_format: str) -> None:
+    status, modules = imported_by(tmp_path, "check", "--manifest", HOST, "--format", output_format, WS_PLUGIN)
+    assert status == 1  # the metadata phase lacks the ws_* stubs: findings, reported
+    assert "wasmlint.checks" in modules and "wasmlint.report" in modules
+    assert not modules & NEVER_ON_THE_HOT_PATH
+    assert not {
+        m for m in modules if m.startswith(("wasmlint.codegen", "wasmlint.templating", "wasmlint.commands."))
+    } - {"wasmlint.commands.check"}
