@@ -115,9 +115,7 @@ def test_pyproject_tool_table_names_the_manifest_and_ignores(tmp_path: Path) -> 
 def test_malformed_and_unreadable_files_exit_2_and_others_still_report(tmp_path: Path) -> None:
     bad = tmp_path / "bad.wasm"
     bad.write_bytes(b"\x00asm\x01\x00\x00\x00\x01\x05\x00")
-    code, found = findings(
-        "--manifest", write(tmp_path, SKETCH), bad, tmp_path / "missing.wasm", tmp_path, WS_PLUGIN
-    )
+    code, found = findings("--manifest", write(tmp_path, SKETCH), bad, tmp_path / "missing.wasm", tmp_path, WS_PLUGIN)
     assert code == 2
     assert [f["code"] for f in found if f["path"] != str(WS_PLUGIN)] == ["WL001", "WL001", "WL001"]
     assert [f["message"] for f in found if f["path"] == str(tmp_path)] == ["cannot read: Is a directory"]
