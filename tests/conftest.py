@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,16 @@ def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run the test from its temporary directory."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_manifest_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the manifest cache of every test run (and of the wasmlint processes tests start) out of ~/.cache."""
+    directory = tmp_path_factory.mktemp("wasmlint-cache")
+    previous = os.environ.get("WASMLINT_CACHE_DIR")
+    os.environ["WASMLINT_CACHE_DIR"] = str(directory)
+    yield directory
+    if previous is None:
+        del os.environ["WASMLINT_CACHE_DIR"]
+    else:
+        os.environ["WASMLINT_CACHE_DIR"] = previous

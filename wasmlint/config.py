@@ -12,13 +12,7 @@ import sys
 from typing import Any
 
 from .manifest import LintSettings, Manifest, ManifestError, load_manifest
-from .manifest_loader import Document, Loader, lint_settings
 from .record import Record, field
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 MANIFEST_NAME = "wasmlint.toml"
 TOOL_KEYS = {"manifest", "select", "ignore", "per-file-ignores"}
@@ -69,6 +63,13 @@ class ConfigFinder(Record, frozen=False):
             folder = parent
 
     def from_pyproject(self, pyproject: str) -> Config | None:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
+
+        from .manifest_loader import Document, Loader, lint_settings
+
         try:
             with open(pyproject, encoding="utf-8") as file:
                 text = file.read()

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .model import ExternKind, ExternType
 from .record import Record, field
+
+if TYPE_CHECKING:
+    from .manifest_loader import Loader
 
 PRESETS = ("wasi_snapshot_preview1", "extism")
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
@@ -114,18 +117,21 @@ class Manifest(Record):
 
 
 def load_manifest(path: str | os.PathLike[str]) -> Manifest:
-    """Load a manifest file, following ``extends`` and expanding presets."""
-    from .manifest_loader import Loader
+    """Load a manifest file, following ``extends`` and expanding presets (kept between runs: manifest_cache)."""
+    from .manifest_cache import cached_manifest
 
-    return Loader().load(os.fspath(path), chain=())
+    shown = os.fspath(path)
+    return cached_manifest(f"manifest\0{shown}\0{os.path.realpath(shown)}", lambda loader: loader.load(shown, chain=()))
 
 
 def preset_manifest(names: list[str]) -> Manifest:
     """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone)."""
-    from .manifest_loader import Loader
+    from .manifest_cache import cached_manifest
 
-    loader = Loader()
-    provided: list[Provided] = []
-    for name in names:
-        provided.extend(loader.preset(name, "<command line>", None))
-    return Manifest(path="<presets>", host="+".join(names), presets=tuple(names), provided=tuple(provided))
+    def build(loader: Loader) -> Manifest:
+        provided: list[Provided] = []
+        for name in names:
+            provided.extend(loader.preset(name, "<command line>", None))
+        return Manifest(path="<presets>", host="+".join(names), presets=tuple(names), provided=tuple(provided))
+
+    return cached_manifest("presets\0" + "\0".join(names), build)

@@ -76,6 +76,11 @@ class Document(Record, frozen=False):
 
 
 class Loader:
+    """Reads and validates manifests; ``sources`` lists every file it read, as (absolute path, text)."""
+
+    def __init__(self) -> None:
+        self.sources: list[tuple[str, str]] = []
+
     def load(self, path: str, chain: tuple[str, ...]) -> Manifest:
         doc = self.read(path)
         resolved = os.path.realpath(path)
@@ -126,8 +131,11 @@ class Loader:
         try:
             with open(path, encoding="utf-8") as file:
                 text = file.read()
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise ManifestError(shown, None, f"cannot read the manifest: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ManifestError(shown, None, f"cannot read the manifest: {exc}") from None
+        self.sources.append((os.path.abspath(path), text))
         return self.parse(shown, text)
 
     @staticmethod
@@ -175,8 +183,10 @@ class Loader:
         return names
 
     def preset(self, name: str, source: str, line: int | None) -> list[Provided]:
-        with open(os.path.join(PRESET_DIR, f"{name}.toml"), encoding="utf-8") as file:
+        preset_path = os.path.join(PRESET_DIR, f"{name}.toml")
+        with open(preset_path, encoding="utf-8") as file:
             text = file.read()
+        self.sources.append((preset_path, text))
         doc = self.parse(f"preset:{name}", text)
         return [
             Provided(p.namespace, p.name, p.kind, p.type, source=f"preset:{name}", line=p.line, preset=name)

@@ -25,6 +25,9 @@ else:
 
 _MISSING: Any = object()
 
+RECORD_CLASSES: dict[str, type[Record]] = {}
+"""Every record class by ``module.QualifiedName``, for :func:`from_plain`."""
+
 
 class _Field:
     __slots__ = ("compare", "default", "factory", "shown")
@@ -86,6 +89,7 @@ class _RecordMeta(type):
         cls: Any = super().__new__(mcs, name, bases, namespace)
         # Each slot's descriptor sets its field directly, past the frozen ``__setattr__``.
         cls.__record_setters__ = tuple(cls.__dict__[slot].__set__ for slot in slots)
+        RECORD_CLASSES[f"{cls.__module__}.{cls.__qualname__}"] = cls
         return cls
 
 
@@ -152,3 +156,52 @@ class Record(metaclass=_RecordMeta):
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r} of a frozen {type(self).__name__}")
+
+
+def to_plain(value: Any) -> Any:
+    """``value`` as data ``marshal`` can store: records become ``(..., "module.Class", fields)`` tuples.
+
+    Private fields (a leading underscore) are left out: they are derived from the others when the record is built
+    again. Raises ``TypeError`` for anything that is not a record, a tuple, list or dict of them, or a scalar.
+    """
+    if isinstance(value, Record):
+        cls = type(value)
+        return (
+            ...,
+            f"{cls.__module__}.{cls.__qualname__}",
+            tuple(to_plain(getattr(value, name)) for name, _, _ in cls.__record_spec__ if not name.startswith("_")),
+        )
+    if isinstance(value, tuple):
+        return tuple(to_plain(item) for item in value)
+    if isinstance(value, list):
+        return [to_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {to_plain(key): to_plain(item) for key, item in value.items()}
+    if value is None or isinstance(value, (str, int, float, bytes)):
+        return value
+    raise TypeError(f"{type(value).__name__} is not plain data")
+
+
+def from_plain(value: Any) -> Any:
+    """The inverse of :func:`to_plain`; records are built again through their constructors."""
+    kind = type(value)
+    if kind is tuple:
+        if value and value[0] is ...:
+            cls = RECORD_CLASSES[value[1]]
+            fields = [from_plain(item) if type(item) in _CONTAINERS else item for item in value[2]]
+            public = _PUBLIC_FIELDS.get(cls)
+            if public is None:
+                public = _PUBLIC_FIELDS[cls] = tuple(n for n, _, _ in cls.__record_spec__ if not n.startswith("_"))
+            if len(public) == len(cls.__record_spec__):
+                return cls(*fields)
+            return cls(**dict(zip(public, fields)))
+        return tuple(from_plain(item) if type(item) in _CONTAINERS else item for item in value)
+    if kind is list:
+        return [from_plain(item) for item in value]
+    if kind is dict:
+        return {from_plain(key): from_plain(item) for key, item in value.items()}
+    return value
+
+
+_CONTAINERS = (tuple, list, dict)
+_PUBLIC_FIELDS: dict[type[Record], tuple[str, ...]] = {}
