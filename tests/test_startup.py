@@ -77,6 +77,7 @@ def test_check_never_imports_locale_templates_or_dataclasses(tmp_path: Path, out
     status, modules = imported_by(tmp_path, "check", "--manifest", HOST, "--format", output_format, WS_PLUGIN)
     assert status == 1  # the metadata phase lacks the ws_* stubs: findings, reported
     assert "wasmlint.checks" in modules and "wasmlint.report" in modules
+    assert "wasmlint.listing" not in modules  # inspect's renderer
     assert not modules & NEVER_ON_THE_HOT_PATH
     assert not {
         m for m in modules if m.startswith(("wasmlint.codegen", "wasmlint.templating", "wasmlint.commands."))

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .diagnostics import Finding, Location, Severity
-from .listing import COMPONENT_NOTE
 from .manifest import ExportSpec, Manifest, Phase, Provided
-from .model import FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
+from .model import COMPONENT_NOTE, FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
 from .rules import RULES_BY_CODE
 
 LEGACY_EXTISM_PREFIX = "extism_"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import (
+    COMPONENT_NOTE,
     DEFAULT_PAGE_SIZE,
     ExternType,
     FuncType,
@@ -18,11 +19,6 @@ from .model import (
     Module,
     TableType,
     TagType,
-)
-
-COMPONENT_NOTE = (
-    "this is a component (component model), not a core module: wasmlint lists and checks core modules only; "
-    "check the core modules inside it, or the plugin before `wasm-tools component new`"
 )
 
 

@@ -20,6 +20,11 @@ EXTERN_KINDS: tuple[ExternKind, ...] = ("func", "table", "memory", "global", "ta
 
 DEFAULT_PAGE_SIZE = 65536
 
+COMPONENT_NOTE = (  # what inspect and check say of a component
+    "this is a component (component model), not a core module: wasmlint lists and checks core modules only; "
+    "check the core modules inside it, or the plugin before `wasm-tools component new`"
+)
+
 
 class FuncType(Record):
     params: tuple[ValType, ...] = ()
