@@ -8,31 +8,14 @@ and searches the message catalogues) never happens on a successful run.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from probe import run_wasmlint
 
 ROOT = Path(__file__).resolve().parent.parent
 WS_PLUGIN = ROOT / "corpus" / "go" / "ws_plugin.wasm"
 HOST = ROOT / "corpus" / "hosts" / "plusev-terminal.toml"
-
-PROBE = """
-import json, sys
-import click
-before = set(sys.modules)
-from wasmlint.cli import main
-report = sys.argv[1]
-sys.argv = ["wasmlint", *sys.argv[2:]]
-try:
-    main()
-except SystemExit as exc:
-    status = exc.code
-with open(report, "w") as out:
-    json.dump({"status": status, "modules": sorted(set(sys.modules) - before)}, out)
-"""
 
 DECODER = {
     "mmap",
@@ -52,12 +35,8 @@ NEVER_ON_THE_HOT_PATH = {"locale", "jinja2", "dataclasses", "pathlib", "importli
 
 
 def imported_by(tmp_path: Path, *args: str | Path) -> tuple[int, set[str]]:
-    out = tmp_path / "modules.json"
-    subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *map(str, args)], cwd=tmp_path, capture_output=True, check=True
-    )
-    found = json.loads(out.read_text())
-    return found["status"], set(found["modules"])
+    status, modules, _ = run_wasmlint(tmp_path, *args)
+    return status, modules
 
 
 def test_inspect_imports_only_the_decoder_and_its_listing(tmp_path: Path) -> None:
