@@ -86,3 +86,16 @@ def test_post_init_runs_after_construction() -> None:
         Checked(-1)
     with pytest.raises(ValueError):
         Checked(value=-1)
+
+
+def test_trailing_plain_defaults_fill_positional_construction() -> None:
+    class Span(Record):
+        start: int
+        size: int = 0
+        name: str | None = None
+
+    assert Span(1) == Span(1, 0, None) == Span(start=1)
+    assert Span(1, 2).size == 2 and Span(1, 2).name is None
+    assert Point(1, 2, ["t"]).note == ""
+    with pytest.raises(TypeError):
+        Span()  # type: ignore[call-arg]

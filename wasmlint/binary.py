@@ -29,7 +29,7 @@ from .model import (
     TagType,
 )
 from .reader import END_OF_SECTION, DecodeError, Reader
-from .record import Record, field
+from .record import Record
 from .types import function_type_at, globaltype, memtype, tabletype, tagtype, type_section
 
 if TYPE_CHECKING:
@@ -108,31 +108,61 @@ class _FunctionSection(Record, frozen=False):
         return self.decoded[local]
 
 
-class _ModuleDecoder(Record, frozen=False):
-    data: Buffer
-    want_function_names: bool
-    types: list[CompositeType] = field(default_factory=list)
-    imports: list[Import] = field(default_factory=list)
-    exports: list[Export] = field(default_factory=list)
-    functions: _FunctionSection | None = None
-    tables: list[TableType] = field(default_factory=list)
-    memories: list[MemoryType] = field(default_factory=list)
-    globals: list[GlobalType] = field(default_factory=list)
-    tags: list[TagType] = field(default_factory=list)
-    imported: dict[str, list[ExternType]] = field(default_factory=lambda: {kind: [] for kind in EXTERN_KINDS})
-    start: int | None = None
-    code_count: int | None = None
-    code_offset: int = 0
-    data_count: int | None = None
-    data_section_count: int | None = None
-    data_offset: int = 0
-    sections: list[Section] = field(default_factory=list)
-    warnings: list[DecodeWarning] = field(default_factory=list)
-    module_name: str | None = None
-    function_name_map: dict[int, str] = field(default_factory=dict)
-    producers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    target_features: tuple[tuple[str, str], ...] = ()
-    pending_exports: list[tuple[str, ExternKind, int, int]] = field(default_factory=list)
+class _ModuleDecoder:
+    """The decoding of one module: what the sections read so far have declared."""
+
+    __slots__ = (
+        "code_count",
+        "code_offset",
+        "data",
+        "data_count",
+        "data_offset",
+        "data_section_count",
+        "exports",
+        "function_name_map",
+        "functions",
+        "globals",
+        "imported",
+        "imports",
+        "memories",
+        "module_name",
+        "pending_exports",
+        "producers",
+        "sections",
+        "start",
+        "tables",
+        "tags",
+        "target_features",
+        "types",
+        "want_function_names",
+        "warnings",
+    )
+
+    def __init__(self, data: Buffer, want_function_names: bool) -> None:
+        self.data = data
+        self.want_function_names = want_function_names
+        self.types: list[CompositeType] = []
+        self.imports: list[Import] = []
+        self.exports: list[Export] = []
+        self.functions: _FunctionSection | None = None
+        self.tables: list[TableType] = []
+        self.memories: list[MemoryType] = []
+        self.globals: list[GlobalType] = []
+        self.tags: list[TagType] = []
+        self.imported: dict[str, list[ExternType]] = {kind: [] for kind in EXTERN_KINDS}
+        self.start: int | None = None
+        self.code_count: int | None = None
+        self.code_offset = 0
+        self.data_count: int | None = None
+        self.data_section_count: int | None = None
+        self.data_offset = 0
+        self.sections: list[Section] = []
+        self.warnings: list[DecodeWarning] = []
+        self.module_name: str | None = None
+        self.function_name_map: dict[int, str] = {}
+        self.producers: dict[str, tuple[tuple[str, str], ...]] = {}
+        self.target_features: tuple[tuple[str, str], ...] = ()
+        self.pending_exports: list[tuple[str, ExternKind, int, int]] = []
 
     def decode(self) -> Module:
         r = Reader(self.data)

@@ -86,6 +86,12 @@ class _RecordMeta(type):
             namespace["__hash__"] = None
             namespace["__setattr__"] = object.__setattr__
             namespace["__delattr__"] = object.__delattr__
+        # Positional construction may stop at ``__record_tail__``: every later field has a plain default.
+        tail = len(spec)
+        while tail and spec[tail - 1][1] is not _MISSING and spec[tail - 1][2] is None:
+            tail -= 1
+        namespace["__record_tail__"] = tail
+        namespace["__record_defaults__"] = tuple(default for _, default, _ in spec)
         cls: Any = super().__new__(mcs, name, bases, namespace)
         # Each slot's descriptor sets its field directly, past the frozen ``__setattr__``.
         cls.__record_setters__ = tuple(cls.__dict__[slot].__set__ for slot in slots)
@@ -103,12 +109,14 @@ class Record(metaclass=_RecordMeta):
     __record_compared__: tuple[str, ...] = ()
     __record_shown__: tuple[str, ...] = ()
     __record_post_init__ = False
+    __record_tail__ = 0
+    __record_defaults__: tuple[Any, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
         setters = cls.__record_setters__
-        if not kwargs and len(args) == len(setters):  # every field by position: the decoder's hot path
-            for set_field, value in zip(setters, args):
+        if not kwargs and cls.__record_tail__ <= len(args) <= len(setters):  # by position: the decoder's hot path
+            for set_field, value in zip(setters, args + cls.__record_defaults__[len(args) :]):
                 set_field(self, value)
         else:
             self.__init_from_keywords(args, kwargs)
