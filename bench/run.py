@@ -770,7 +770,7 @@ def main() -> int:
     quick = args.quick
     runs = args.runs or (5 if quick else 15)
     warmup = 1 if quick else 3
-    batch_runs = 3 if quick else 7
+    batch_runs = 5 if quick else 15
     wasmtime_runs = 1 if quick else 3
     peer_timeout = args.peer_timeout or (15.0 if quick else 60.0)
     peer_runs = 1 if quick else 3

@@ -129,7 +129,13 @@ def reftype(r: Reader) -> ValType:
 
 
 def resulttype(r: Reader) -> tuple[ValType, ...]:
-    return tuple(r.vec(lambda: valtype(r)))
+    count = r.count()
+    # Most result types are numeric, one byte each: spelled in one pass, else read value by value.
+    numeric = tuple(map(NUMERIC_TYPES.get, r.data[r.pos : r.pos + count]))
+    if None not in numeric:
+        r.pos += count
+        return numeric  # type: ignore[return-value]
+    return tuple([valtype(r) for _ in range(count)])
 
 
 def functype(r: Reader) -> FuncType:
