@@ -115,20 +115,24 @@ class Record(metaclass=_RecordMeta):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
         setters = cls.__record_setters__
-        if not kwargs and cls.__record_tail__ <= len(args) <= len(setters):  # by position: the decoder's hot path
-            for set_field, value in zip(setters, args + cls.__record_defaults__[len(args) :]):
-                set_field(self, value)
-        else:
+        if kwargs or len(args) != len(setters):
             self.__init_from_keywords(args, kwargs)
+        else:  # every field by position: the decoder's hot path
+            for set_field, value in zip(setters, args):
+                set_field(self, value)
         if cls.__record_post_init__:
             self.__post_init__()  # type: ignore[attr-defined]
 
     def __init_from_keywords(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         cls = type(self)
         spec = cls.__record_spec__
+        setters = cls.__record_setters__
+        if not kwargs and cls.__record_tail__ <= len(args) <= len(spec):  # trailing fields left to plain defaults
+            for set_field, value in zip(setters, args + cls.__record_defaults__[len(args) :]):
+                set_field(self, value)
+            return
         if len(args) > len(spec):
             raise TypeError(f"{cls.__name__}() takes {len(spec)} arguments, {len(args)} given")
-        setters = cls.__record_setters__
         for set_field, value in zip(setters, args):
             set_field(self, value)
         for set_field, (name, default, factory) in zip(setters[len(args) :], spec[len(args) :]):

@@ -211,8 +211,13 @@ def rectype(r: Reader) -> list[CompositeType]:
 
 def type_section(r: Reader) -> list[CompositeType]:
     types: list[CompositeType] = []
+    data = r.data
     for _ in range(r.count()):
-        types.extend(rectype(r))
+        if r.pos < r.end and data[r.pos] == COMPOSITE_FUNC:  # a plain function type: most entries of most modules
+            r.pos += 1
+            types.append(functype(r))
+        else:
+            types.extend(rectype(r))
     return types
 
 
