@@ -130,15 +130,21 @@ class Reader:
 
     def name(self) -> str:
         """A length-prefixed UTF-8 string, as names are everywhere in the format."""
-        start = self.pos
-        length = self.u32()
-        if length > self.end - self.pos:
+        start = pos = self.pos
+        data = self.data
+        if pos < self.end and data[pos] < 0x80:  # a length below 128: one byte, the common case
+            length = data[pos]
+            pos += 1
+        else:
+            length = self.u32()
+            pos = self.pos
+        if length > self.end - pos:
             raise DecodeError(start, "length out of bounds")
-        raw = self.bytes(length)
+        self.pos = pos + length
         try:
-            return raw.decode("utf-8")
+            return str(data[pos : pos + length], "utf-8")
         except UnicodeDecodeError as exc:
-            raise DecodeError(start + (self.pos - start - length) + exc.start, "malformed UTF-8 encoding") from None
+            raise DecodeError(pos + exc.start, "malformed UTF-8 encoding") from None
 
     def count(self, min_item_size: int = 1) -> int:
         """A vector length, refused before anything is allocated when the items cannot fit in what is left."""
