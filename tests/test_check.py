@@ -112,6 +112,15 @@ def test_pyproject_tool_table_names_the_manifest_and_ignores(tmp_path: Path) -> 
     assert findings(plugin) == (0, [])
 
 
+def test_an_invalid_pyproject_is_an_error_at_its_line(tmp_path: Path) -> None:
+    write(tmp_path, '[project]\nname = "host"\n\n[tool.wasmlint\nmanifest = "host.toml"\n', "pyproject.toml")
+    plugin = tmp_path / "p.wasm"
+    plugin.write_bytes(WS_PLUGIN.read_bytes())
+    code, out, err = run("check", plugin)
+    assert code == 2 and out == ""
+    assert err.startswith(f"wasmlint: error: {tmp_path / 'pyproject.toml'}:4: invalid TOML: ")
+
+
 def test_malformed_and_unreadable_files_exit_2_and_others_still_report(tmp_path: Path) -> None:
     bad = tmp_path / "bad.wasm"
     bad.write_bytes(b"\x00asm\x01\x00\x00\x00\x01\x05\x00")

@@ -8,7 +8,6 @@ Order: ``--manifest``; else the nearest ``wasmlint.toml`` in the file's director
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 from .manifest import LintSettings, Manifest, ManifestError, load_manifest
@@ -63,24 +62,18 @@ class ConfigFinder(Record, frozen=False):
             folder = parent
 
     def from_pyproject(self, pyproject: str) -> Config | None:
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover
-            import tomli as tomllib
-
-        from .manifest_loader import Document, Loader, lint_settings
+        from .manifest_loader import Loader, lint_settings
 
         try:
             with open(pyproject, encoding="utf-8") as file:
                 text = file.read()
-            data = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             raise ManifestError(pyproject, None, f"cannot read [tool.wasmlint]: {exc}") from None
-        table: Any = data.get("tool", {}).get("wasmlint")
+        doc = Loader.parse(pyproject, text)  # invalid TOML: an error at its line
+        table: Any = doc.data.get("tool", {}).get("wasmlint")
         if table is None:
             return None
         where = ("tool", "wasmlint")
-        doc = Document(pyproject, text, data)
         if not isinstance(table, dict):
             raise doc.fail(where, "[tool.wasmlint] must be a table")
         Loader.check_keys(doc, where, table, TOOL_KEYS, "[tool.wasmlint]")
