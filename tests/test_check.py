@@ -121,6 +121,15 @@ def test_an_invalid_pyproject_is_an_error_at_its_line(tmp_path: Path) -> None:
     assert err.startswith(f"wasmlint: error: {tmp_path / 'pyproject.toml'}:4: invalid TOML: ")
 
 
+def test_a_pyproject_whose_tool_key_is_not_a_table_has_no_configuration(tmp_path: Path) -> None:
+    write(tmp_path, "tool = 3\n", "pyproject.toml")
+    plugin = tmp_path / "p.wasm"
+    plugin.write_bytes(WS_PLUGIN.read_bytes())
+    code, out, err = run("check", plugin)
+    assert code == 2 and out == ""
+    assert "no manifest found" in err
+
+
 def test_malformed_and_unreadable_files_exit_2_and_others_still_report(tmp_path: Path) -> None:
     bad = tmp_path / "bad.wasm"
     bad.write_bytes(b"\x00asm\x01\x00\x00\x00\x01\x05\x00")

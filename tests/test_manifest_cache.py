@@ -164,3 +164,34 @@ def test_another_wasmlint_version_or_builder_code_is_a_miss(cache: Path, monkeyp
     monkeypatch.setattr(manifest_cache, "_builders_fingerprint", lambda: ((1, 2),))
     load_manifest(HOST)
     assert entry.read_bytes() != rewritten
+
+
+PYPROJECT = '[project]\nname = "host"\n\n[tool.wasmlint]\nmanifest = "host.toml"\n'
+
+
+def test_a_pyproject_configuration_is_kept_too_and_its_edits_are_seen(tmp_path: Path, cache: Path) -> None:
+    (tmp_path / "host.toml").write_text(HOST.read_text())
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    plugin = tmp_path / "plugin.wasm"
+    plugin.write_bytes(WS_PLUGIN.read_bytes())
+    first = run_wasmlint(tmp_path, "check", plugin)
+    second = run_wasmlint(tmp_path, "check", plugin)
+    assert first[0] == second[0] == 1 and "WL301" in first[2]
+    assert not {"tomllib", "tomli", "wasmlint.manifest_loader"} & second[1]
+    assert second[2] == first[2]
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT + 'ignore = ["WL301"]\n')
+    third = run_wasmlint(tmp_path, "check", plugin)
+    assert third[0] == 0 and "WL301" not in third[2]
+
+
+def test_a_pyproject_without_the_table_is_remembered_as_such_until_it_changes(tmp_path: Path, cache: Path) -> None:
+    (tmp_path / "host.toml").write_text(HOST.read_text())
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "host"\n')
+    plugin = tmp_path / "plugin.wasm"
+    plugin.write_bytes(WS_PLUGIN.read_bytes())
+    for _ in range(2):
+        status, _, out = run_wasmlint(tmp_path, "check", plugin)
+        assert status == 2 and out == ""
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    status, _, out = run_wasmlint(tmp_path, "check", plugin)
+    assert status == 1 and "WL301" in out

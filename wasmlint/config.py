@@ -8,10 +8,13 @@ Order: ``--manifest``; else the nearest ``wasmlint.toml`` in the file's director
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .manifest import LintSettings, Manifest, ManifestError, load_manifest
 from .record import Record, field
+
+if TYPE_CHECKING:
+    from .manifest_loader import Loader
 
 MANIFEST_NAME = "wasmlint.toml"
 TOOL_KEYS = {"manifest", "select", "ignore", "per-file-ignores"}
@@ -62,26 +65,48 @@ class ConfigFinder(Record, frozen=False):
             folder = parent
 
     def from_pyproject(self, pyproject: str) -> Config | None:
-        from .manifest_loader import Loader, lint_settings
+        from .manifest_cache import cached
 
-        try:
-            with open(pyproject, encoding="utf-8") as file:
-                text = file.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ManifestError(pyproject, None, f"cannot read [tool.wasmlint]: {exc}") from None
-        doc = Loader.parse(pyproject, text)  # invalid TOML: an error at its line
-        table: Any = doc.data.get("tool", {}).get("wasmlint")
-        if table is None:
+        found = cached(
+            f"pyproject\0{pyproject}\0{os.path.realpath(pyproject)}", lambda loader: read_tool_table(loader, pyproject)
+        )
+        if found is None:
             return None
-        where = ("tool", "wasmlint")
-        if not isinstance(table, dict):
-            raise doc.fail(where, "[tool.wasmlint] must be a table")
-        Loader.check_keys(doc, where, table, TOOL_KEYS, "[tool.wasmlint]")
-        manifest_path = table.get("manifest")
-        if not isinstance(manifest_path, str):
-            raise doc.fail((*where, "manifest"), '[tool.wasmlint] needs `manifest = "path/to/wasmlint.toml"`')
-        manifest = self.manifest(os.path.join(os.path.dirname(pyproject), manifest_path))
-        lint = lint_settings(table, doc.fail, where)
+        manifest = self.manifest(os.path.join(os.path.dirname(pyproject), found.manifest))
+        lint = found.lint
         if not (lint.select or lint.ignore or lint.per_file_ignores):
             lint = manifest.lint
         return Config(manifest, lint, os.path.dirname(pyproject))
+
+
+class ToolTable(Record):
+    """A validated ``[tool.wasmlint]`` table."""
+
+    manifest: str
+    """The manifest's path, relative to the ``pyproject.toml``."""
+    lint: LintSettings
+
+
+def read_tool_table(loader: Loader, pyproject: str) -> ToolTable | None:
+    """The ``[tool.wasmlint]`` table of ``pyproject``, or ``None`` when it has none; the loader notes the file."""
+    from .manifest_loader import lint_settings
+
+    try:
+        with open(pyproject, encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(pyproject, None, f"cannot read [tool.wasmlint]: {exc}") from None
+    loader.sources.append((os.path.abspath(pyproject), text))
+    doc = loader.parse(pyproject, text)  # invalid TOML: an error at its line
+    tool: Any = doc.data.get("tool")
+    table: Any = tool.get("wasmlint") if isinstance(tool, dict) else None
+    if table is None:
+        return None
+    where = ("tool", "wasmlint")
+    if not isinstance(table, dict):
+        raise doc.fail(where, "[tool.wasmlint] must be a table")
+    loader.check_keys(doc, where, table, TOOL_KEYS, "[tool.wasmlint]")
+    manifest_path = table.get("manifest")
+    if not isinstance(manifest_path, str):
+        raise doc.fail((*where, "manifest"), '[tool.wasmlint] needs `manifest = "path/to/wasmlint.toml"`')
+    return ToolTable(manifest_path, lint_settings(table, doc.fail, where))

@@ -118,15 +118,15 @@ class Manifest(Record):
 
 def load_manifest(path: str | os.PathLike[str]) -> Manifest:
     """Load a manifest file, following ``extends`` and expanding presets (kept between runs: manifest_cache)."""
-    from .manifest_cache import cached_manifest
+    from .manifest_cache import cached
 
     shown = os.fspath(path)
-    return cached_manifest(f"manifest\0{shown}\0{os.path.realpath(shown)}", lambda loader: loader.load(shown, chain=()))
+    return cached(f"manifest\0{shown}\0{os.path.realpath(shown)}", lambda loader: loader.load(shown, chain=()))
 
 
 def preset_manifest(names: list[str]) -> Manifest:
     """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone)."""
-    from .manifest_cache import cached_manifest
+    from .manifest_cache import cached
 
     def build(loader: Loader) -> Manifest:
         provided: list[Provided] = []
@@ -134,4 +134,4 @@ def preset_manifest(names: list[str]) -> Manifest:
             provided.extend(loader.preset(name, "<command line>", None))
         return Manifest(path="<presets>", host="+".join(names), presets=tuple(names), provided=tuple(provided))
 
-    return cached_manifest("presets\0" + "\0".join(names), build)
+    return cached("presets\0" + "\0".join(names), build)

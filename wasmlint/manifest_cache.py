@@ -1,11 +1,11 @@
 """Loaded manifests, kept between runs, so that a pre-commit run on an unchanged manifest parses no TOML.
 
 Importing ``tomllib``, parsing a manifest and its presets and validating every entry costs more than the rest of
-a ``wasmlint check`` run. An entry keeps the loaded manifest as plain data (``marshal``), together with the text
-of every file it was built from (the manifest, the manifests it extends, the presets) and a fingerprint of the
-code that builds manifests. It is used only when all of those are unchanged, byte for byte: files are read and
-compared, never trusted to their timestamps. A manifest with an error is never stored, so the error is reported
-on every run.
+a ``wasmlint check`` run. An entry keeps what was loaded (a manifest, or the settings of a ``[tool.wasmlint]``
+table) as plain data (``marshal``), together with the text of every file it was built from (the manifest, the
+manifests it extends, the presets, the ``pyproject.toml``) and a fingerprint of the code that builds manifests.
+It is used only when all of those are unchanged, byte for byte: files are read and compared, never trusted to
+their timestamps. Nothing that failed is stored, so an error is reported on every run.
 
 The cache lives in ``$WASMLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/wasmlint``, else ``~/.cache/wasmlint``
 (``%LOCALAPPDATA%\\wasmlint`` on Windows); ``WASMLINT_NO_CACHE=1`` turns it off. A cache that cannot be read or
@@ -19,14 +19,15 @@ import os
 import sys
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .record import from_plain, to_plain
 
 if TYPE_CHECKING:
-    from .manifest import Manifest
     from .manifest_loader import Loader
+
+T = TypeVar("T")
 
 FORMAT = 1
 """Bumped when the layout of an entry changes."""
@@ -50,25 +51,25 @@ def cache_directory() -> str | None:
     return os.path.join(base, "wasmlint")
 
 
-def cached_manifest(key: str, build: Callable[[Loader], Manifest]) -> Manifest:
-    """The manifest that ``build`` makes with a fresh loader, from the cache when its sources are unchanged.
-
-    ``key`` names what is built (e.g. the manifest's path as given and as resolved): one entry per key.
+def cached(key: str, build: Callable[[Loader], T]) -> T:
+    """What ``build`` makes with a fresh loader (which lists the files it reads), from the cache when those files
+    are unchanged. ``key`` names what is built (e.g. a manifest's path as given and as resolved): one entry per key.
     """
     directory = cache_directory()
     stamp = (FORMAT, __version__, sys.version, _builders_fingerprint(), key)
     entry = None if directory is None else os.path.join(directory, f"manifest-{zlib.crc32(key.encode()):08x}.bin")
     if entry is not None:
         found = _read(entry, stamp)
-        if found is not None:
-            return found
+        if found:
+            value: T = found[0]
+            return value
     from .manifest_loader import Loader
 
     loader = Loader()
-    manifest = build(loader)
+    built = build(loader)
     if entry is not None:
-        _write(entry, stamp, loader.sources, manifest)
-    return manifest
+        _write(entry, stamp, loader.sources, built)
+    return built
 
 
 def _builders_fingerprint() -> tuple[tuple[int, int], ...]:
@@ -83,7 +84,8 @@ def _builders_fingerprint() -> tuple[tuple[int, int], ...]:
     return tuple(stamps)
 
 
-def _read(entry: str, stamp: tuple[Any, ...]) -> Manifest | None:
+def _read(entry: str, stamp: tuple[Any, ...]) -> tuple[Any] | None:
+    """``(value,)`` on a hit; ``None`` on a miss."""
     try:
         with open(entry, "rb") as file:
             stored_stamp, sources, plain = marshal.loads(file.read())
@@ -93,17 +95,16 @@ def _read(entry: str, stamp: tuple[Any, ...]) -> Manifest | None:
             with open(path, encoding="utf-8") as source:
                 if source.read() != text:
                     return None
-        manifest: Manifest = from_plain(plain)
+        return (from_plain(plain),)
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
         return None  # absent, unreadable, corrupt or from another layout: a miss
-    return manifest
 
 
-def _write(entry: str, stamp: tuple[Any, ...], sources: list[tuple[str, str]], manifest: Manifest) -> None:
+def _write(entry: str, stamp: tuple[Any, ...], sources: list[tuple[str, str]], value: Any) -> None:
     try:
-        content = marshal.dumps((stamp, tuple(sources), to_plain(manifest)))
+        content = marshal.dumps((stamp, tuple(sources), to_plain(value)))
     except (TypeError, ValueError):
-        return  # something in the manifest is not plain data: it is simply not kept
+        return  # something in it is not plain data: it is simply not kept
     from .fileio import write_atomic
 
     try:
