@@ -104,27 +104,29 @@ def test_manifest_found_upwards_from_the_file(tmp_path: Path) -> None:
     assert code == 1 and len(found) == 5
 
 
-def test_pyproject_tool_table_names_the_manifest_and_ignores(tmp_path: Path) -> None:
-    write(tmp_path, SKETCH, "host.toml")
-    write(tmp_path, '[tool.wasmlint]\nmanifest = "host.toml"\nignore = ["WL301"]\n', "pyproject.toml")
+def plugin_beside_pyproject(tmp_path: Path, pyproject: str) -> Path:
+    """A copy of the Go plugin in a folder whose pyproject.toml reads ``pyproject``."""
+    write(tmp_path, pyproject, "pyproject.toml")
     plugin = tmp_path / "p.wasm"
     plugin.write_bytes(WS_PLUGIN.read_bytes())
+    return plugin
+
+
+def test_pyproject_tool_table_names_the_manifest_and_ignores(tmp_path: Path) -> None:
+    write(tmp_path, SKETCH, "host.toml")
+    plugin = plugin_beside_pyproject(tmp_path, '[tool.wasmlint]\nmanifest = "host.toml"\nignore = ["WL301"]\n')
     assert findings(plugin) == (0, [])
 
 
 def test_an_invalid_pyproject_is_an_error_at_its_line(tmp_path: Path) -> None:
-    write(tmp_path, '[project]\nname = "host"\n\n[tool.wasmlint\nmanifest = "host.toml"\n', "pyproject.toml")
-    plugin = tmp_path / "p.wasm"
-    plugin.write_bytes(WS_PLUGIN.read_bytes())
+    plugin = plugin_beside_pyproject(tmp_path, '[project]\nname = "host"\n\n[tool.wasmlint\nmanifest = "host.toml"\n')
     code, out, err = run("check", plugin)
     assert code == 2 and out == ""
     assert err.startswith(f"wasmlint: error: {tmp_path / 'pyproject.toml'}:4: invalid TOML: ")
 
 
 def test_a_pyproject_whose_tool_key_is_not_a_table_has_no_configuration(tmp_path: Path) -> None:
-    write(tmp_path, "tool = 3\n", "pyproject.toml")
-    plugin = tmp_path / "p.wasm"
-    plugin.write_bytes(WS_PLUGIN.read_bytes())
+    plugin = plugin_beside_pyproject(tmp_path, "tool = 3\n")
     code, out, err = run("check", plugin)
     assert code == 2 and out == ""
     assert "no manifest found" in err

@@ -56,9 +56,10 @@ def cached(key: str, build: Callable[[Loader], T]) -> T:
     are unchanged. ``key`` names what is built (e.g. a manifest's path as given and as resolved): one entry per key.
     """
     directory = cache_directory()
-    stamp = (FORMAT, __version__, sys.version, _builders_fingerprint(), key)
-    entry = None if directory is None else os.path.join(directory, f"manifest-{zlib.crc32(key.encode()):08x}.bin")
-    if entry is not None:
+    entry = stamp = None
+    if directory is not None:
+        stamp = (FORMAT, __version__, sys.version, _builders_fingerprint(), key)
+        entry = os.path.join(directory, f"manifest-{zlib.crc32(key.encode()):08x}.bin")
         found = _read(entry, stamp)
         if found:
             value: T = found[0]
@@ -67,7 +68,7 @@ def cached(key: str, build: Callable[[Loader], T]) -> T:
 
     loader = Loader()
     built = build(loader)
-    if entry is not None:
+    if entry is not None and stamp is not None:
         _write(entry, stamp, loader.sources, built)
     return built
 

@@ -130,19 +130,14 @@ class Reader:
 
     def name(self) -> str:
         """A length-prefixed UTF-8 string, as names are everywhere in the format."""
-        start = pos = self.pos
-        data = self.data
-        if pos < self.end and data[pos] < 0x80:  # a length below 128: one byte, the common case
-            length = data[pos]
-            pos += 1
-        else:
-            length = self.u32()
-            pos = self.pos
+        start = self.pos
+        length = self.u32()
+        pos = self.pos
         if length > self.end - pos:
             raise DecodeError(start, "length out of bounds")
         self.pos = pos + length
         try:
-            return str(data[pos : pos + length], "utf-8")
+            return str(self.data[pos : pos + length], "utf-8")
         except UnicodeDecodeError as exc:
             raise DecodeError(pos + exc.start, "malformed UTF-8 encoding") from None
 
