@@ -95,3 +95,52 @@ def test_shared_everything_constant_expression() -> None:
     """(global (export "g") (ref (shared i31)) (ref.i31_shared (i32.const 7))), from `wasm-tools parse`."""
     module = decode_bytes(b"\x00asm\x01\x00\x00\x00\x06\n\x01del\x00A\x07\xfer\x0b\x07\x05\x01\x01g\x03\x00")
     assert module.exports[0].type == GlobalType("(ref (shared i31))")
+
+
+# The decoder reads the most common encodings in place (plain numeric function types, function imports with a
+# one-byte type index, one-byte LEB128 values) and leaves everything else to the general reader. These cases sit
+# on the boundary: each must give what the general reader gives.
+@pytest.mark.parametrize(
+    ("data", "offset", "message"),
+    [
+        # a result count that runs past the end of the input
+        (HEADER + b"\x01\x04\x01\x60\x00\x02\x7f", 13, "unexpected end of section or function"),
+        # a parameter list that runs past the end of the input
+        (HEADER + b"\x01\x04\x01\x60\x03\x7f", 12, "unexpected end of section or function"),
+        # a value type byte that is no value type
+        (HEADER + b"\x01\x05\x01\x60\x01\x7a\x00", 13, "malformed value type"),
+        # a function import whose one-byte type index names no type
+        (HEADER + b"\x01\x04\x01\x60\x00\x00" + b"\x02\x07\x01\x01m\x01f\x00\x05", 22, "unknown type 5"),
+        # a function import that names a struct type
+        (HEADER + b"\x01\x03\x01\x5f\x00" + b"\x02\x07\x01\x01m\x01f\x00\x00", 21, "type 0 is not a function type"),
+        # a function import cut off before its type index
+        (
+            HEADER + b"\x01\x04\x01\x60\x00\x00" + b"\x02\x06\x01\x01m\x01f\x00",
+            22,
+            "unexpected end of section or function",
+        ),
+    ],
+)
+def test_in_place_reads_fall_back_to_the_general_reader(data: bytes, offset: int, message: str) -> None:
+    with pytest.raises(DecodeError) as caught:
+        decode_bytes(data)
+    assert (caught.value.offset, caught.value.message) == (offset, message)
+
+
+def test_in_place_reads_agree_with_the_general_reader(wat2wasm):  # type: ignore[no-untyped-def]
+    module = decode_bytes(
+        wat2wasm(
+            """(module
+              (type (func (param externref i32) (result i64)))
+              (import "env" "mixed" (func (type 0)))
+              (import "env" "wide" (func (param WIDE)))
+              (import "env" "memory" (memory 127 128))
+              (global (export "minus") i32 (i32.const -1))
+              (global (export "big") i64 (i64.const 0x7fffffffffff)))""".replace("WIDE", " ".join(["i32"] * 130))
+        )
+    )
+    mixed, wide, memory = (imp.type for imp in module.imports)
+    assert mixed == FuncType(("externref", "i32"), ("i64",))
+    assert wide == FuncType(("i32",) * 130, ())  # a two-byte count
+    assert memory == MemoryType(127, 128)
+    assert [e.type for e in module.exports] == [GlobalType("i32"), GlobalType("i64")]

@@ -78,6 +78,29 @@ def test_hostile_names_print_on_one_line(wat2wasm, tmp_path: Path) -> None:  # t
     assert len(out.splitlines()) == 2
 
 
+def test_module_name_and_producers_have_control_characters_escaped(tmp_path: Path) -> None:
+    def name(text: bytes) -> bytes:
+        return bytes([len(text)]) + text
+
+    def custom(section_name: bytes, payload: bytes) -> bytes:
+        body = name(section_name) + payload
+        return b"\x00" + bytes([len(body)]) + body
+
+    module_name = name(b"red\x1b[31m\nline")
+    producers = b"\x01" + name(b"language") + b"\x01" + name(b"Go\x07") + name(b"1\r2")
+    module = tmp_path / "hostile.wasm"
+    module.write_bytes(
+        b"\x00asm\x01\x00\x00\x00"
+        + custom(b"name", b"\x00" + bytes([len(module_name)]) + module_name)
+        + custom(b"producers", producers)
+    )
+    code, out, _ = inspect(module)
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+    assert "  name: red\\u001b[31m\\nline" in out.splitlines()
+    assert "  producers: language Go\\u0007 1\\r2" in out.splitlines()
+
+
 @pytest.mark.parametrize("flag", ["--version", "--help", "-h"])
 def test_version_and_help_answer(flag: str) -> None:
     result = CliRunner().invoke(main, [flag])

@@ -64,19 +64,38 @@ EXTERN_KINDS: tuple[ExternKind, ...] = ("func", "table", "memory", "global", "ta
 COMPACT_IMPORTS_SAME_MODULE = 0x7F
 COMPACT_IMPORTS_SAME_TYPE = 0x7E
 TABLE_WITH_INIT = 0x40
+CUSTOM_SECTIONS_READ = frozenset({"name", "producers", "target_features"})
 
 
 def decode_path(path: str | os.PathLike[str], *, function_names: bool = False) -> Module:
-    """Decode the file at ``path``; it is memory-mapped, so only the sections that are decoded are paged in.
+    """Decode the file at ``path``. A file of up to 64 KiB is read in one call; a larger one is memory-mapped, so
+    that only the sections that are decoded are paged in and the cost does not grow with the size of its code.
 
     ``OSError`` is left to the caller; every fault in the contents is a :class:`DecodeError`.
     """
-    with open(path, "rb") as file:
-        size = os.fstat(file.fileno()).st_size
-        if size == 0:
-            return decode_bytes(b"", function_names=function_names)
-        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        if size <= READ_WHOLE_LIMIT:
+            return decode_bytes(_read_all(fd, size), function_names=function_names)
+        with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as data:
             return decode_bytes(data, function_names=function_names)
+    finally:
+        os.close(fd)
+
+
+READ_WHOLE_LIMIT = 64 * 1024
+"""Files up to this size are read rather than mapped: a map costs more than the read of a small file."""
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    data = os.read(fd, size)
+    if len(data) < size:  # a short read: keep reading to the end
+        chunks = [data]
+        while chunk := os.read(fd, size):
+            chunks.append(chunk)
+        data = b"".join(chunks)
+    return data
 
 
 def decode_bytes(data: Buffer, *, function_names: bool = False) -> Module:
@@ -196,22 +215,23 @@ class _ModuleDecoder:
         )
 
     def sections_loop(self, r: Reader) -> None:
+        data, end, sections = self.data, r.end, self.sections
         last_rank = 0
-        while not r.at_end():
+        while r.pos < end:
             offset = r.pos
-            section_id = r.u8()
-            size_offset = r.pos
+            section_id = data[offset]
+            r.pos = size_offset = offset + 1
             size = r.u32()
-            if size > r.remaining:
+            if size > end - r.pos:
                 raise DecodeError(size_offset, "length out of bounds")
             section_end = r.pos + size
             if section_id == CUSTOM:
-                self.custom_section(Reader(self.data, r.pos, section_end, END_OF_SECTION), offset, size)
+                self.custom_section(Reader(data, r.pos, section_end, END_OF_SECTION), offset, size)
                 r.pos = section_end
                 continue
             # Like the spec's reference decoder, a section's contents are read from the stream and their size is
             # checked afterwards, so that an overrun reports the fault found in the bytes that follow.
-            body = Reader(self.data, r.pos, r.end, END_OF_SECTION)
+            body = Reader(data, r.pos, end, END_OF_SECTION)
             r.pos = section_end
             rank = SECTION_RANK.get(section_id)
             if rank is None:
@@ -219,7 +239,7 @@ class _ModuleDecoder:
             if rank <= last_rank:
                 raise DecodeError(offset, "unexpected content after last section")
             last_rank = rank
-            self.sections.append(Section(section_id, offset, size))
+            sections.append(Section(section_id, offset, size, None))
             self.known_section(section_id, body, section_end)
             if body.pos != section_end:
                 raise DecodeError(min(body.pos, section_end), "section size mismatch")
@@ -257,10 +277,20 @@ class _ModuleDecoder:
             r.pos = end
 
     def import_section(self, r: Reader) -> None:
+        data, types, imported_functions = self.data, self.types, self.imported["func"]
         for _ in range(r.count()):
             offset = r.pos
             module = r.name()
             name = r.name()
+            pos = r.pos
+            # Most imports are functions whose type index takes one byte: read in place.
+            if pos + 1 < r.end and data[pos] == 0x00 and data[pos + 1] < len(types) and data[pos + 1] < 0x80:
+                func = types[data[pos + 1]]
+                if type(func) is FuncType:
+                    r.pos = pos + 2
+                    self.imports.append(Import(module, name, "func", func, offset))
+                    imported_functions.append(func)
+                    continue
             if name == "" and r.peek() in (COMPACT_IMPORTS_SAME_MODULE, COMPACT_IMPORTS_SAME_TYPE):
                 self.compact_imports(r, module, offset)
                 continue
@@ -371,15 +401,15 @@ class _ModuleDecoder:
     def custom_section(self, r: Reader, offset: int, size: int) -> None:
         name = r.name()
         self.sections.append(Section(CUSTOM, offset, size, name))
-        reader = {
-            "name": self.name_section,
-            "producers": self.producers_section,
-            "target_features": self.target_features_section,
-        }.get(name)
-        if reader is None:
+        if name not in CUSTOM_SECTIONS_READ:
             return
         try:
-            reader(r.pos, r.end)
+            if name == "name":
+                self.name_section(r.pos, r.end)
+            elif name == "producers":
+                self.producers = custom.producers(self.data, r.pos, r.end)
+            else:
+                self.target_features = custom.target_features(self.data, r.pos, r.end)
         except DecodeError as exc:
             self.warnings.append(DecodeWarning(exc.offset, f"malformed {name!r} custom section: {exc.message}"))
 
@@ -387,12 +417,6 @@ class _ModuleDecoder:
         self.module_name = custom.module_name(self.data, start, end)
         if self.want_function_names:
             self.function_name_map = custom.function_names(self.data, start, end)
-
-    def producers_section(self, start: int, end: int) -> None:
-        self.producers = custom.producers(self.data, start, end)
-
-    def target_features_section(self, start: int, end: int) -> None:
-        self.target_features = custom.target_features(self.data, start, end)
 
 
 def table(r: Reader) -> TableType:

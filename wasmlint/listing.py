@@ -80,6 +80,15 @@ def _shown(name: str) -> str:
     return json.dumps(name)
 
 
+def _printed(text: str) -> str:
+    """Free text from the binary (a module name, producers), with any control character escaped."""
+    if text.isprintable():
+        return text
+    import json
+
+    return json.dumps(text)[1:-1]
+
+
 def _index_spaces(imports: tuple[Import, ...]) -> list[int]:
     """The index of each import in its kind's index space (the first imported function is function 0)."""
     seen: dict[str, int] = {}
@@ -95,23 +104,27 @@ def module_to_text(path: str, module: Module) -> str:
         return f"{path}: component\n  note: {COMPONENT_NOTE}\n"
     lines = [f"{path}: module, {len(module.imports)} imports, {len(module.exports)} exports"]
     if module.module_name:
-        lines.append(f"  name: {module.module_name}")
+        lines.append(f"  name: {_printed(module.module_name)}")
     if module.producers:
         described = "; ".join(
             f"{field} " + ", ".join(f"{name} {version}".strip() for name, version in pairs)
             for field, pairs in module.producers.items()
         )
-        lines.append(f"  producers: {described}")
-    rows: list[tuple[str, str, str, str, str]] = []
-    for imp, index in zip(module.imports, _index_spaces(module.imports)):
-        rows.append(("import", str(index), imp.kind, f"{_shown(imp.module)}.{_shown(imp.name)}", str(imp.type)))
-    for exp in module.exports:
-        rows.append(("export", str(exp.index), exp.kind, _shown(exp.name), str(exp.type)))
+        lines.append(f"  producers: {_printed(described)}")
+    # Rows of (direction, index, kind, name, type), in columns as wide as their widest cell.
+    rows = [
+        ("import", str(index), imp.kind, f"{_shown(imp.module)}.{_shown(imp.name)}", imp.type)
+        for imp, index in zip(module.imports, _index_spaces(module.imports))
+    ]
+    rows += [("export", str(exp.index), exp.kind, _shown(exp.name), exp.type) for exp in module.exports]
     if rows:
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        for row in rows:
-            cells = [cell.ljust(width) for cell, width in zip(row, widths)]
-            lines.append(f"  {cells[0]} {cells[1].rjust(widths[1])}  {cells[2]}  {cells[3]}  {row[4]}")
+        index_width = max(len(row[1]) for row in rows)
+        kind_width = max(len(row[2]) for row in rows)
+        name_width = max(len(row[3]) for row in rows)
+        lines += [
+            f"  {direction} {index.rjust(index_width)}  {kind.ljust(kind_width)}  {name.ljust(name_width)}  {extern}"
+            for direction, index, kind, name, extern in rows
+        ]
     for warning in module.warnings:
         lines.append(f"  warning: {warning.message} (at offset 0x{warning.offset:x})")
     return "\n".join(lines) + "\n"

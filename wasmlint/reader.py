@@ -90,39 +90,60 @@ class Reader:
         return self._leb(32, signed=False)
 
     def u64(self) -> int:
+        pos = self.pos
+        if pos < self.end:
+            byte = self.data[pos]
+            if byte < 0x80:
+                self.pos = pos + 1
+                return byte
         return self._leb(64, signed=False)
 
     def s32(self) -> int:
-        return self._leb(32, signed=True)
+        return self._signed(32)
 
     def s33(self) -> int:
-        return self._leb(33, signed=True)
+        return self._signed(33)
 
     def s64(self) -> int:
-        return self._leb(64, signed=True)
+        return self._signed(64)
+
+    def _signed(self, bits: int) -> int:
+        pos = self.pos
+        if pos < self.end:
+            byte = self.data[pos]
+            if byte < 0x80:  # one byte: bit 6 is the sign
+                self.pos = pos + 1
+                return byte - 0x80 if byte & 0x40 else byte
+        return self._leb(bits, signed=True)
 
     def _leb(self, bits: int, signed: bool) -> int:
         """LEB128 with the spec's limits: at most ceil(bits/7) bytes, and the unused bits of the last byte zero
         (or, for signed integers, copies of the sign bit)."""
+        data, pos, end = self.data, self.pos, self.end
+        last = (bits - 1) // 7
         result = 0
         shift = 0
-        last = (bits - 1) // 7
         for index in range(last + 1):
-            byte = self.u8()
+            if pos >= end:
+                self.pos = pos
+                raise DecodeError(pos, self.eof_message)
+            byte = data[pos]
+            pos += 1
             if index == last:
                 used = bits - 7 * last
                 if signed:
                     mask = (0x7F << (used - 1)) & 0x7F
                     top = byte & mask
                     if top not in (0, mask):
-                        raise DecodeError(self.pos - 1, "integer too large")
+                        raise DecodeError(pos - 1, "integer too large")
                 elif (byte & 0x7F) >> used:
-                    raise DecodeError(self.pos - 1, "integer too large")
+                    raise DecodeError(pos - 1, "integer too large")
                 if byte & 0x80:
-                    raise DecodeError(self.pos, "integer representation too long")
+                    raise DecodeError(pos, "integer representation too long")
             result |= (byte & 0x7F) << shift
             shift += 7
             if not byte & 0x80:
+                self.pos = pos
                 if signed and byte & 0x40:
                     result -= 1 << shift
                 return result
@@ -131,8 +152,12 @@ class Reader:
     def name(self) -> str:
         """A length-prefixed UTF-8 string, as names are everywhere in the format."""
         start = self.pos
-        length = self.u32()
-        pos = self.pos
+        if start < self.end and self.data[start] < 0x80:  # a one-byte length, as most names have
+            length = self.data[start]
+            pos = start + 1
+        else:
+            length = self.u32()
+            pos = self.pos
         if length > self.end - pos:
             raise DecodeError(start, "length out of bounds")
         self.pos = pos + length
@@ -144,7 +169,11 @@ class Reader:
     def count(self, min_item_size: int = 1) -> int:
         """A vector length, refused before anything is allocated when the items cannot fit in what is left."""
         start = self.pos
-        n = self.u32()
+        if start < self.end and self.data[start] < 0x80:  # a one-byte count, as most vectors have
+            n = self.data[start]
+            self.pos = start + 1
+        else:
+            n = self.u32()
         if n * min_item_size > self.end - self.pos:
             raise DecodeError(start, self.eof_message)
         return n

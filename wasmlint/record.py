@@ -95,6 +95,8 @@ class _RecordMeta(type):
         cls: Any = super().__new__(mcs, name, bases, namespace)
         # Each slot's descriptor sets its field directly, past the frozen ``__setattr__``.
         cls.__record_setters__ = tuple(cls.__dict__[slot].__set__ for slot in slots)
+        if "__init__" not in namespace and not namespace["__record_post_init__"] and len(slots) in _POSITIONAL_INITS:
+            cls.__init__ = _POSITIONAL_INITS[len(slots)](cls.__record_setters__)
         RECORD_CLASSES[f"{cls.__module__}.{cls.__qualname__}"] = cls
         return cls
 
@@ -168,6 +170,104 @@ class Record(metaclass=_RecordMeta):
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r} of a frozen {type(self).__name__}")
+
+
+# Constructors specialised on the number of fields, for the small records the decoder builds by the thousand: all
+# fields given by position are set through their slot descriptors with no argument tuple to walk (half the cost of
+# ``Record.__init__``). Anything else (keywords, defaults, a wrong count) goes to ``Record.__init__``. The
+# parameters have names no field can take, so a keyword always lands in ``kwargs``.
+
+
+def _general(self: Any, given: tuple[Any, ...], more: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    args = given[: given.index(_MISSING)] if _MISSING in given else given
+    Record.__init__(self, *args, *more, **kwargs)
+
+
+def _init1(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[..., None]:
+    (s0,) = setters
+
+    def __init__(self: Any, _0: Any = _MISSING, *more: Any, **kwargs: Any) -> None:
+        if _0 is _MISSING or more or kwargs:
+            return _general(self, (_0,), more, kwargs)
+        s0(self, _0)
+
+    return __init__
+
+
+def _init2(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[..., None]:
+    s0, s1 = setters
+
+    def __init__(self: Any, _0: Any = _MISSING, _1: Any = _MISSING, *more: Any, **kwargs: Any) -> None:
+        if _1 is _MISSING or more or kwargs:
+            return _general(self, (_0, _1), more, kwargs)
+        s0(self, _0)
+        s1(self, _1)
+
+    return __init__
+
+
+def _init3(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[..., None]:
+    s0, s1, s2 = setters
+
+    def __init__(
+        self: Any, _0: Any = _MISSING, _1: Any = _MISSING, _2: Any = _MISSING, *more: Any, **kwargs: Any
+    ) -> None:
+        if _2 is _MISSING or more or kwargs:
+            return _general(self, (_0, _1, _2), more, kwargs)
+        s0(self, _0)
+        s1(self, _1)
+        s2(self, _2)
+
+    return __init__
+
+
+def _init4(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[..., None]:
+    s0, s1, s2, s3 = setters
+
+    def __init__(
+        self: Any,
+        _0: Any = _MISSING,
+        _1: Any = _MISSING,
+        _2: Any = _MISSING,
+        _3: Any = _MISSING,
+        *more: Any,
+        **kwargs: Any,
+    ) -> None:
+        if _3 is _MISSING or more or kwargs:
+            return _general(self, (_0, _1, _2, _3), more, kwargs)
+        s0(self, _0)
+        s1(self, _1)
+        s2(self, _2)
+        s3(self, _3)
+
+    return __init__
+
+
+def _init5(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[..., None]:
+    s0, s1, s2, s3, s4 = setters
+
+    def __init__(
+        self: Any,
+        _0: Any = _MISSING,
+        _1: Any = _MISSING,
+        _2: Any = _MISSING,
+        _3: Any = _MISSING,
+        _4: Any = _MISSING,
+        *more: Any,
+        **kwargs: Any,
+    ) -> None:
+        if _4 is _MISSING or more or kwargs:
+            return _general(self, (_0, _1, _2, _3, _4), more, kwargs)
+        s0(self, _0)
+        s1(self, _1)
+        s2(self, _2)
+        s3(self, _3)
+        s4(self, _4)
+
+    return __init__
+
+
+_POSITIONAL_INITS = {1: _init1, 2: _init2, 3: _init3, 4: _init4, 5: _init5}
 
 
 def to_plain(value: Any) -> Any:

@@ -211,13 +211,28 @@ def rectype(r: Reader) -> list[CompositeType]:
 
 def type_section(r: Reader) -> list[CompositeType]:
     types: list[CompositeType] = []
-    data = r.data
+    data, end, numeric = r.data, r.end, NUMERIC_TYPES.get
     for _ in range(r.count()):
-        if r.pos < r.end and data[r.pos] == COMPOSITE_FUNC:  # a plain function type: most entries of most modules
-            r.pos += 1
-            types.append(functype(r))
-        else:
+        pos = r.pos
+        if pos >= end or data[pos] != COMPOSITE_FUNC:
             types.extend(rectype(r))
+            continue
+        # Most entries of most modules are plain function types with fewer than 128 numeric parameters and
+        # results: read in place. Anything else, faults included, is left to the general reader.
+        params_at = pos + 2
+        if params_at <= end and data[pos + 1] < 0x80:
+            results_count_at = params_at + data[pos + 1]
+            if results_count_at < end and data[results_count_at] < 0x80:
+                results_at = results_count_at + 1
+                after = results_at + data[results_count_at]
+                params = tuple(map(numeric, data[params_at:results_count_at]))
+                results = tuple(map(numeric, data[results_at:after]))
+                if after <= end and None not in params and None not in results:
+                    r.pos = after
+                    types.append(FuncType(params, results))  # type: ignore[arg-type]
+                    continue
+        r.pos = pos + 1
+        types.append(functype(r))
     return types
 
 
@@ -242,7 +257,7 @@ def tabletype(r: Reader) -> TableType:
     element = reftype(r)
     flags, minimum, maximum = limits(r, LIMITS_HAS_MAX | LIMITS_SHARED | LIMITS_64)
     index: Literal["i32", "i64"] = "i64" if flags & LIMITS_64 else "i32"
-    return TableType(element, minimum, maximum, index, shared=bool(flags & LIMITS_SHARED))
+    return TableType(element, minimum, maximum, index, bool(flags & LIMITS_SHARED))
 
 
 def memtype(r: Reader) -> MemoryType:

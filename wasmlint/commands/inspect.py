@@ -31,6 +31,9 @@ def inspect(files: tuple[str, ...], output_format: str) -> None:
 
     results: list[dict[str, Any]] = []
     failed = False
+    # Listings are written straight to stdout, which flushes at each line on a terminal and once at exit into a
+    # pipe (click.echo flushes every call); names from the binary are already escaped by the renderer.
+    write = sys.stdout.write
     for path in files:
         try:
             module = decode_path(path)
@@ -46,7 +49,7 @@ def inspect(files: tuple[str, ...], output_format: str) -> None:
                 click.echo(f"{path}: error: {entry['error']['message']}", err=True)
         else:
             if output_format == "text":
-                click.echo(module_to_text(path, module), nl=False)
+                write(module_to_text(path, module))
                 continue
             entry = module_to_json(path, module)
         results.append(entry)
