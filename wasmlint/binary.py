@@ -30,7 +30,7 @@ from .model import (
 )
 from .reader import END_OF_SECTION, DecodeError, Reader
 from .record import Record
-from .types import function_type_at, globaltype, memtype, tabletype, tagtype, type_section
+from .types import NUMERIC_TYPES, function_type_at, globaltype, memtype, tabletype, tagtype, type_section
 
 if TYPE_CHECKING:
     from .reader import Buffer
@@ -67,13 +67,19 @@ TABLE_WITH_INIT = 0x40
 CUSTOM_SECTIONS_READ = frozenset({"name", "producers", "target_features"})
 
 
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
+
+READ_WHOLE_LIMIT = 64 * 1024
+"""Files up to this size are read rather than mapped: a map costs more than the read of a small file."""
+
+
 def decode_path(path: str | os.PathLike[str], *, function_names: bool = False) -> Module:
     """Decode the file at ``path``. A file of up to 64 KiB is read in one call; a larger one is memory-mapped, so
     that only the sections that are decoded are paged in and the cost does not grow with the size of its code.
 
     ``OSError`` is left to the caller; every fault in the contents is a :class:`DecodeError`.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, READ_FLAGS)
     try:
         size = os.fstat(fd).st_size
         if size <= READ_WHOLE_LIMIT:
@@ -82,10 +88,6 @@ def decode_path(path: str | os.PathLike[str], *, function_names: bool = False) -
             return decode_bytes(data, function_names=function_names)
     finally:
         os.close(fd)
-
-
-READ_WHOLE_LIMIT = 64 * 1024
-"""Files up to this size are read rather than mapped: a map costs more than the read of a small file."""
 
 
 def _read_all(fd: int, size: int) -> bytes:
@@ -200,18 +202,18 @@ class _ModuleDecoder:
             raise DecodeError(4, "unknown binary version")
         self.sections_loop(r)
         self.check_counts()
-        return Module(
-            kind="module",
-            types=tuple(self.types),
-            imports=tuple(self.imports),
-            exports=tuple(self.resolve_exports()),
-            start=self.start,
-            module_name=self.module_name,
-            function_names=self.function_name_map,
-            producers=self.producers,
-            target_features=self.target_features,
-            sections=tuple(self.sections),
-            warnings=tuple(self.warnings),
+        return Module(  # every field, by position (keywords cost a pass over the fields per module)
+            "module",
+            tuple(self.types),
+            tuple(self.imports),
+            tuple(self.resolve_exports()),
+            self.start,
+            self.module_name,
+            self.function_name_map,
+            self.producers,
+            self.target_features,
+            tuple(self.sections),
+            tuple(self.warnings),
         )
 
     def sections_loop(self, r: Reader) -> None:
@@ -260,7 +262,7 @@ class _ModuleDecoder:
             self.tags = r.vec(lambda: tagtype(r, self.types))
         elif section_id == GLOBAL:
             r.end = end
-            self.globals = r.vec(lambda: global_(r))
+            self.globals = global_section(r)
         elif section_id == EXPORT:
             self.export_section(r)
         elif section_id == START:
@@ -341,12 +343,18 @@ class _ModuleDecoder:
         else:
             for _ in range(count):
                 r.u32()
-        self.functions = _FunctionSection(self.data, start, r.pos, count, single_byte=not wide)
+        self.functions = _FunctionSection(self.data, start, r.pos, count, not wide, None)
 
     def export_section(self, r: Reader) -> None:
+        data, pending = self.data, self.pending_exports
         for _ in range(r.count()):
             offset = r.pos
             name = r.name()
+            pos = r.pos
+            if pos + 1 < r.end and data[pos] < len(EXTERN_KINDS) and data[pos + 1] < 0x80:  # a one-byte index
+                r.pos = pos + 2
+                pending.append((name, EXTERN_KINDS[data[pos]], data[pos + 1], offset))
+                continue
             kind_offset = r.pos
             kind_byte = r.u8()
             if kind_byte >= len(EXTERN_KINDS):
@@ -431,7 +439,21 @@ def table(r: Reader) -> TableType:
     return tabletype(r)
 
 
-def global_(r: Reader) -> GlobalType:
-    found = globaltype(r)
-    skip_constant_expression(r)
-    return found
+def global_section(r: Reader) -> list[GlobalType]:
+    globals_: list[GlobalType] = []
+    data, end = r.data, r.end
+    for _ in range(r.count()):
+        pos = r.pos
+        if pos + 1 < end and data[pos] in NUMERIC_TYPES and data[pos + 1] <= 1:  # a numeric type, const or var
+            r.pos = pos + 2
+            globals_.append(NUMERIC_GLOBAL_TYPES[data[pos], data[pos + 1]])
+        else:
+            globals_.append(globaltype(r))
+        skip_constant_expression(r)
+    return globals_
+
+
+# Global types are values: the numeric ones are built once.
+NUMERIC_GLOBAL_TYPES = {
+    (code, mutable): GlobalType(value, bool(mutable)) for code, value in NUMERIC_TYPES.items() for mutable in (0, 1)
+}

@@ -120,34 +120,40 @@ class Reader:
         """LEB128 with the spec's limits: at most ceil(bits/7) bytes, and the unused bits of the last byte zero
         (or, for signed integers, copies of the sign bit)."""
         data, pos, end = self.data, self.pos, self.end
-        last = (bits - 1) // 7
+        last = pos + (bits - 1) // 7  # where the last byte the encoding may take would be
         result = 0
         shift = 0
-        for index in range(last + 1):
+        while pos < last:  # the bytes before the last one can hold no fault
             if pos >= end:
                 self.pos = pos
                 raise DecodeError(pos, self.eof_message)
             byte = data[pos]
             pos += 1
-            if index == last:
-                used = bits - 7 * last
-                if signed:
-                    mask = (0x7F << (used - 1)) & 0x7F
-                    top = byte & mask
-                    if top not in (0, mask):
-                        raise DecodeError(pos - 1, "integer too large")
-                elif (byte & 0x7F) >> used:
-                    raise DecodeError(pos - 1, "integer too large")
-                if byte & 0x80:
-                    raise DecodeError(pos, "integer representation too long")
             result |= (byte & 0x7F) << shift
             shift += 7
-            if not byte & 0x80:
+            if byte < 0x80:
                 self.pos = pos
                 if signed and byte & 0x40:
                     result -= 1 << shift
                 return result
-        raise AssertionError("unreachable")  # pragma: no cover
+        if pos >= end:
+            self.pos = pos
+            raise DecodeError(pos, self.eof_message)
+        byte = data[pos]
+        used = bits - shift  # the bits of the value that the last byte still carries
+        if signed:
+            mask = (0x7F << (used - 1)) & 0x7F
+            if (byte & mask) not in (0, mask):
+                raise DecodeError(pos, "integer too large")
+        elif (byte & 0x7F) >> used:
+            raise DecodeError(pos, "integer too large")
+        if byte & 0x80:
+            raise DecodeError(pos + 1, "integer representation too long")
+        self.pos = pos + 1
+        result |= byte << shift
+        if signed and byte & 0x40:
+            result -= 1 << (shift + 7)
+        return result
 
     def name(self) -> str:
         """A length-prefixed UTF-8 string, as names are everywhere in the format."""
