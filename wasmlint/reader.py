@@ -81,13 +81,36 @@ class Reader:
         self.pos += n
 
     def u32(self) -> int:
-        pos = self.pos
-        if pos < self.end:
-            byte = self.data[pos]
+        pos, data = self.pos, self.data
+        if pos + 4 < self.end:  # room for the longest encoding: read it unrolled, byte by byte
+            byte = data[pos]
             if byte < 0x80:
                 self.pos = pos + 1
                 return byte
-        return self._leb(32, signed=False)
+            result = byte & 0x7F
+            byte = data[pos + 1]
+            if byte < 0x80:
+                self.pos = pos + 2
+                return result | byte << 7
+            result |= (byte & 0x7F) << 7
+            byte = data[pos + 2]
+            if byte < 0x80:
+                self.pos = pos + 3
+                return result | byte << 14
+            result |= (byte & 0x7F) << 14
+            byte = data[pos + 3]
+            if byte < 0x80:
+                self.pos = pos + 4
+                return result | byte << 21
+            result |= (byte & 0x7F) << 21
+            byte = data[pos + 4]
+            if byte < 0x10:  # the last byte: four bits of the value left, and no continuation
+                self.pos = pos + 5
+                return result | byte << 28
+        elif pos < self.end and data[pos] < 0x80:
+            self.pos = pos + 1
+            return data[pos]
+        return self._leb(32, signed=False)  # near the end of the input, or a fault: with the spec's checks
 
     def u64(self) -> int:
         pos = self.pos
@@ -157,18 +180,19 @@ class Reader:
 
     def name(self) -> str:
         """A length-prefixed UTF-8 string, as names are everywhere in the format."""
-        start = self.pos
-        if start < self.end and self.data[start] < 0x80:  # a one-byte length, as most names have
-            length = self.data[start]
+        data, start, end = self.data, self.pos, self.end
+        if start < end and data[start] < 0x80:  # a one-byte length, as most names have
             pos = start + 1
+            stop = pos + data[start]
         else:
             length = self.u32()
             pos = self.pos
-        if length > self.end - pos:
+            stop = pos + length
+        if stop > end:
             raise DecodeError(start, "length out of bounds")
-        self.pos = pos + length
+        self.pos = stop
         try:
-            return str(self.data[pos : pos + length], "utf-8")
+            return str(data[pos:stop], "utf-8")
         except UnicodeDecodeError as exc:
             raise DecodeError(pos + exc.start, "malformed UTF-8 encoding") from None
 
