@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wasmlint.binary import decode_path
 from wasmlint.cli import main
-from wasmlint.manifest import load_manifest
-from wasmlint.scaffold import expressible
+from wasmlint.decode.module import decode_path
+from wasmlint.gen.scaffold import expressible
+from wasmlint.manifest.values import load_manifest
 
 if sys.version_info >= (3, 11):
     import tomllib

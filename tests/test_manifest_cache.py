@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from probe import run_wasmlint
 
-from wasmlint.manifest import Manifest, ManifestError, load_manifest, preset_manifest
+from wasmlint.manifest.values import Manifest, ManifestError, load_manifest, preset_manifest
 from wasmlint.record import to_plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,12 +145,12 @@ def test_a_second_check_parses_no_toml_and_reports_the_same(tmp_path: Path, cach
     second = run_wasmlint(tmp_path, "check", "--manifest", HOST, WS_PLUGIN)
     assert first[0] == second[0] == 1
     assert "tomllib" in first[1] or "tomli" in first[1]
-    assert not {"tomllib", "tomli", "wasmlint.manifest_loader"} & second[1]
+    assert not {"tomllib", "tomli", "wasmlint.manifest.loader"} & second[1]
     assert second[2] == first[2] and "WL301" in first[2]
 
 
 def test_another_wasmlint_version_or_builder_code_is_a_miss(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from wasmlint import manifest_cache
+    from wasmlint.manifest import cache as manifest_cache
 
     load_manifest(HOST)
     (entry,) = cache.iterdir()
@@ -177,7 +177,7 @@ def test_a_pyproject_configuration_is_kept_too_and_its_edits_are_seen(tmp_path: 
     first = run_wasmlint(tmp_path, "check", plugin)
     second = run_wasmlint(tmp_path, "check", plugin)
     assert first[0] == second[0] == 1 and "WL301" in first[2]
-    assert not {"tomllib", "tomli", "wasmlint.manifest_loader"} & second[1]
+    assert not {"tomllib", "tomli", "wasmlint.manifest.loader"} & second[1]
     assert second[2] == first[2]
     (tmp_path / "pyproject.toml").write_text(PYPROJECT + 'ignore = ["WL301"]\n')
     third = run_wasmlint(tmp_path, "check", plugin)

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator  # type: ignore[import-untyped]
 
-from wasmlint.binary import decode_path
-from wasmlint.config import TOOL_KEYS
-from wasmlint.manifest import PRESET_ALIASES, PRESETS, ManifestError, load_manifest
-from wasmlint.manifest_loader import EXPORT_KEYS, HOST_KEYS, IMPORT_KEYS, LINT_KEYS, PHASE_KEYS, TOP_KEYS
+from wasmlint.decode.module import decode_path
+from wasmlint.gen.scaffold import manifest_for
+from wasmlint.manifest.config import TOOL_KEYS
+from wasmlint.manifest.loader import EXPORT_KEYS, HOST_KEYS, IMPORT_KEYS, LINT_KEYS, PHASE_KEYS, TOP_KEYS
+from wasmlint.manifest.values import PRESET_ALIASES, PRESETS, ManifestError, load_manifest
 from wasmlint.model import EXTERN_KINDS
-from wasmlint.scaffold import manifest_for
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -29,10 +29,10 @@ from typing import Any
 
 import pytest
 
-from wasmlint.binary import decode_path
+from wasmlint.decode.module import decode_path
+from wasmlint.gen.scaffold import manifest_for
+from wasmlint.lint.run import run_check
 from wasmlint.model import FuncType, GlobalType, Module, TableType, TagType
-from wasmlint.run import run_check
-from wasmlint.scaffold import manifest_for
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -20,16 +20,18 @@ HOST = ROOT / "corpus" / "hosts" / "plusev-terminal.toml"
 DECODER = {
     "mmap",
     "wasmlint",
-    "wasmlint.binary",
+    "wasmlint.decode",
+    "wasmlint.decode.module",
     "wasmlint.cli",
     "wasmlint.commands",
-    "wasmlint.constexpr",
-    "wasmlint.custom",
-    "wasmlint.listing",
+    "wasmlint.decode.constexpr",
+    "wasmlint.decode.custom",
+    "wasmlint.render",
+    "wasmlint.render.listing",
     "wasmlint.model",
-    "wasmlint.reader",
+    "wasmlint.decode.reader",
     "wasmlint.record",
-    "wasmlint.types",
+    "wasmlint.decode.types",
 }
 NEVER_ON_THE_HOT_PATH = {"locale", "jinja2", "dataclasses", "pathlib", "importlib.resources", "importlib.metadata"}
 
@@ -55,9 +57,9 @@ def test_inspect_json_adds_only_json(tmp_path: Path) -> None:
 def test_check_never_imports_locale_templates_or_dataclasses(tmp_path: Path, output_format: str) -> None:
     status, modules = imported_by(tmp_path, "check", "--manifest", HOST, "--format", output_format, WS_PLUGIN)
     assert status == 1  # the metadata phase lacks the ws_* stubs: findings, reported
-    assert "wasmlint.checks" in modules and "wasmlint.report" in modules
-    assert "wasmlint.listing" not in modules  # inspect's renderer
+    assert "wasmlint.lint.checks" in modules and "wasmlint.render.findings" in modules
+    assert "wasmlint.render.listing" not in modules  # inspect's renderer
     assert not modules & NEVER_ON_THE_HOT_PATH
     assert not {
-        m for m in modules if m.startswith(("wasmlint.codegen", "wasmlint.templating", "wasmlint.commands."))
+        m for m in modules if m.startswith(("wasmlint.gen.codegen", "wasmlint.gen.templating", "wasmlint.commands."))
     } - {"wasmlint.commands.check"}

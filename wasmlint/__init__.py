@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .binary import decode_bytes, decode_path
+    from .decode.module import decode_bytes, decode_path
+    from .decode.reader import DecodeError
     from .model import Export, FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
-    from .reader import DecodeError
 
 __all__ = [
     "DecodeError",
@@ -38,9 +38,9 @@ __all__ = [
 ]
 
 _LAZY = {
-    "decode_bytes": "binary",
-    "decode_path": "binary",
-    "DecodeError": "reader",
+    "decode_bytes": "decode.module",
+    "decode_path": "decode.module",
+    "DecodeError": "decode.reader",
     "Export": "model",
     "FuncType": "model",
     "GlobalType": "model",

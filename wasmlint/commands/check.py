@@ -62,7 +62,7 @@ def check(
     Every problem of every file is reported in one run, with stable rule codes (`wasmlint rules` explains each).
     Findings go to standard output; failures to read a manifest go to standard error.
     """
-    from ..run import run_check
+    from ..lint.run import run_check
 
     result = run_check(
         files,
@@ -75,7 +75,7 @@ def check(
     for message in result.failures:
         click.echo(f"wasmlint: error: {message}", err=True)
     if result.findings or output_format != "text":
-        from ..report import render, use_color
+        from ..render.findings import render, use_color
 
         color = output_format == "text" and use_color(sys.stdout)
         click.echo(render(result.findings, output_format, color=color, tool_version=__version__), nl=False)

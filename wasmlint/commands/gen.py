@@ -67,9 +67,9 @@ def gen(
     """
     from pathlib import Path
 
-    from ..codegen import CheckFailed, GenError, Refused, generate
     from ..fileio import write_atomic
-    from ..templating import is_current, unified_diff
+    from ..gen.codegen import CheckFailed, GenError, Refused, generate
+    from ..gen.templating import is_current, unified_diff
 
     if check and output == "-":
         raise click.UsageError("--check compares with a file: pass -o OUTPUT")
@@ -84,7 +84,7 @@ def gen(
             output=output,
         )
     except CheckFailed as exc:
-        from ..report import render
+        from ..render.findings import render
 
         for message in exc.result.failures:
             click.echo(f"wasmlint: error: {message}", err=True)

@@ -30,10 +30,10 @@ def init(files: tuple[str, ...], output: str, host_name: str, force: bool) -> No
     """
     from pathlib import Path
 
-    from ..binary import decode_path
+    from ..decode.module import decode_path
+    from ..decode.reader import DecodeError
     from ..fileio import write_atomic
-    from ..reader import DecodeError
-    from ..scaffold import manifest_for
+    from ..gen.scaffold import manifest_for
 
     if output != "-" and Path(output).exists() and not force:
         raise click.UsageError(f"{output} exists; pass --force to overwrite it")

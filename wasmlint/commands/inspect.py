@@ -25,9 +25,9 @@ def inspect(files: tuple[str, ...], output_format: str) -> None:
 
     Every file is listed even when another cannot be read; then the exit status is 2.
     """
-    from ..binary import decode_path
-    from ..listing import error_to_json, module_to_json, module_to_text
-    from ..reader import DecodeError
+    from ..decode.module import decode_path
+    from ..decode.reader import DecodeError
+    from ..render.listing import error_to_json, module_to_json, module_to_text
 
     results: list[dict[str, Any]] = []
     failed = False

@@ -11,7 +11,7 @@ from ..cli import Command
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """Explain rule CODE (what it does, why, an example and the fix), or list every rule."""
-    from ..rules import RULES, RULES_BY_CODE, rule_documentation
+    from ..lint.rules import RULES, RULES_BY_CODE, rule_documentation
 
     if code is None:
         for rule in RULES:

@@ -11,9 +11,7 @@ import mmap
 import os
 from typing import TYPE_CHECKING
 
-from . import custom
-from .constexpr import skip_constant_expression
-from .model import (
+from ..model import (
     CompositeType,
     DecodeWarning,
     Export,
@@ -28,8 +26,10 @@ from .model import (
     TableType,
     TagType,
 )
+from ..record import Record
+from . import custom
+from .constexpr import skip_constant_expression
 from .reader import END_OF_SECTION, DecodeError, Reader
-from .record import Record
 from .types import NUMERIC_TYPES, function_type_at, globaltype, memtype, tabletype, tagtype, type_section
 
 if TYPE_CHECKING:

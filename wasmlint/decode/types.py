@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .model import (
+from ..model import (
     DEFAULT_PAGE_SIZE,
     ArrayType,
     CompositeType,

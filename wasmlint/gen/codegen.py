@@ -20,12 +20,12 @@ from typing import Any
 
 import jinja2
 
-from . import __version__
-from .manifest import RUN_PHASE, Manifest, ManifestError, load_manifest, preset_manifest
-from .model import ExternType, FuncType, GlobalType, MemoryType, Module, TableType, TagType
-from .record import Record, field
-from .report import escape_text
-from .run import CheckResult, run_check
+from .. import __version__
+from ..lint.run import CheckResult, run_check
+from ..manifest.values import RUN_PHASE, Manifest, ManifestError, load_manifest, preset_manifest
+from ..model import ExternType, FuncType, GlobalType, MemoryType, Module, TableType, TagType
+from ..record import Record, field
+from ..render.findings import escape_text
 from .targets import ON_CALL_MODES, TARGETS, Target, custom_target, refusal
 from .templating import render_template
 
@@ -92,8 +92,8 @@ def generate(
     output: str = "-",
 ) -> Generated:
     """Everything ``wasmlint gen`` does short of writing: raises GenError, CheckFailed or Refused."""
-    from .binary import decode_path
-    from .reader import DecodeError
+    from ..decode.module import decode_path
+    from ..decode.reader import DecodeError
 
     if target is None and template is None:
         raise GenError("pass --target (one of " + ", ".join(TARGETS) + ") or --template PATH.j2")

@@ -10,9 +10,9 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .checks import import_against_entry
-from .manifest import PRESETS, Manifest, Provided, preset_manifest
-from .model import FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
+from ..lint.checks import import_against_entry
+from ..manifest.values import PRESETS, Manifest, Provided, preset_manifest
+from ..model import FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
 
 PRESET_NAMESPACES = {"wasi_snapshot_preview1": "wasi_snapshot_preview1", "extism:host/env": "extism"}
 

@@ -9,8 +9,8 @@ runtimes (wasmtime-py 50.0.1, extism 1.1.1 with extism-sys 1.41.0); ``tests/test
 
 from __future__ import annotations
 
-from .model import ExternType, FuncType, GlobalType, MemoryType, TableType, TagType
-from .record import Record, field
+from ..model import ExternType, FuncType, GlobalType, MemoryType, TableType, TagType
+from ..record import Record, field
 
 ON_CALL_MODES = ("zero", "trap", "hook")
 NUMBERS = frozenset({"i32", "i64", "f32", "f64"})

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ..manifest.values import ExportSpec, Manifest, Phase, Provided
+from ..model import COMPONENT_NOTE, FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
 from .diagnostics import Finding, Location, Severity
-from .manifest import ExportSpec, Manifest, Phase, Provided
-from .model import COMPONENT_NOTE, FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
 from .rules import RULES_BY_CODE
 
 LEGACY_EXTISM_PREFIX = "extism_"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .record import Record
+from ..record import Record
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}

@@ -6,8 +6,8 @@ one table.
 
 from __future__ import annotations
 
+from ..record import Record
 from .diagnostics import Severity
-from .record import Record
 
 
 class Rule(Record):

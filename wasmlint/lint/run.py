@@ -9,14 +9,14 @@ from __future__ import annotations
 import fnmatch
 import os
 
-from .binary import decode_path
+from ..decode.module import decode_path
+from ..decode.reader import DecodeError
+from ..manifest.config import Config, ConfigFinder
+from ..manifest.values import RUN_PHASE, Manifest, ManifestError, Phase, preset_manifest
+from ..model import Module
+from ..record import Record, field
 from .checks import check_module, finding, unused_entries
-from .config import Config, ConfigFinder
 from .diagnostics import Finding, Location
-from .manifest import RUN_PHASE, Manifest, ManifestError, Phase, preset_manifest
-from .model import Module
-from .reader import DecodeError
-from .record import Record, field
 from .rules import RULES_BY_CODE, enabled_codes
 
 

@@ -21,21 +21,29 @@ import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import __version__
-from .record import from_plain, to_plain
+from .. import __version__
+from ..record import from_plain, to_plain
 
 if TYPE_CHECKING:
-    from .manifest_loader import Loader
+    from .loader import Loader
 
 T = TypeVar("T")
 
 FORMAT = 1
 """Bumped when the layout of an entry changes."""
 
-BUILDERS = ("manifest.py", "manifest_loader.py", "model.py", "record.py", "signature.py", "tomlpos.py", "types.py")
+BUILDERS = (
+    "manifest/values.py",
+    "manifest/loader.py",
+    "model.py",
+    "record.py",
+    "manifest/signature.py",
+    "manifest/tomlpos.py",
+    "decode/types.py",
+)
 """The modules whose code decides what a manifest loads to; an edit to any of them (an editable install) is a miss."""
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def cache_directory() -> str | None:
@@ -64,7 +72,7 @@ def cached(key: str, build: Callable[[Loader], T]) -> T:
         if found:
             value: T = found[0]
             return value
-    from .manifest_loader import Loader
+    from .loader import Loader
 
     loader = Loader()
     built = build(loader)
@@ -106,7 +114,7 @@ def _write(entry: str, stamp: tuple[Any, ...], sources: list[tuple[str, str]], v
         content = marshal.dumps((stamp, tuple(sources), to_plain(value)))
     except (TypeError, ValueError):
         return  # something in it is not plain data: it is simply not kept
-    from .fileio import write_atomic
+    from ..fileio import write_atomic
 
     try:
         os.makedirs(os.path.dirname(entry), exist_ok=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from .manifest import LintSettings, Manifest, ManifestError, load_manifest
-from .record import Record, field
+from ..record import Record, field
+from .values import LintSettings, Manifest, ManifestError, load_manifest
 
 if TYPE_CHECKING:
-    from .manifest_loader import Loader
+    from .loader import Loader
 
 MANIFEST_NAME = "wasmlint.toml"
 TOOL_KEYS = {"manifest", "select", "ignore", "per-file-ignores"}
@@ -65,7 +65,7 @@ class ConfigFinder(Record, frozen=False):
             folder = parent
 
     def from_pyproject(self, pyproject: str) -> Config | None:
-        from .manifest_cache import cached
+        from .cache import cached
 
         found = cached(
             f"pyproject\0{pyproject}\0{os.path.realpath(pyproject)}", lambda loader: read_tool_table(loader, pyproject)
@@ -89,7 +89,7 @@ class ToolTable(Record):
 
 def read_tool_table(loader: Loader, pyproject: str) -> ToolTable | None:
     """The ``[tool.wasmlint]`` table of ``pyproject``, or ``None`` when it has none; the loader notes the file."""
-    from .manifest_loader import lint_settings
+    from .loader import lint_settings
 
     try:
         with open(pyproject, encoding="utf-8") as file:

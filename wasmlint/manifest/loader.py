@@ -12,7 +12,11 @@ import re
 import sys
 from typing import Any
 
-from .manifest import (
+from ..model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternType, GlobalType, MemoryType, TableType, TagType
+from ..record import Record
+from .signature import NUMERIC, SignatureError, parse_signature, parse_valtype
+from .tomlpos import key_lines, line_of
+from .values import (
     ANY_SIGNATURE,
     PRESET_ALIASES,
     PRESETS,
@@ -24,17 +28,13 @@ from .manifest import (
     Phase,
     Provided,
 )
-from .model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternType, GlobalType, MemoryType, TableType, TagType
-from .record import Record
-from .signature import NUMERIC, SignatureError, parse_signature, parse_valtype
-from .tomlpos import key_lines, line_of
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-PRESET_DIR = os.path.join(os.path.dirname(__file__), "presets")
+PRESET_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "presets")
 CODE_PATTERN = re.compile(r"^(ALL|WL[0-9]{0,3})$")
 
 TOP_KEYS = {"host", "imports", "exports", "phases", "lint"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .model import FuncType, ValType
-from .types import ABSTRACT_HEAP_TYPES, SHORT_REFERENCE_TYPES, reference_type_text
+from ..decode.types import ABSTRACT_HEAP_TYPES, SHORT_REFERENCE_TYPES, reference_type_text
+from ..model import FuncType, ValType
 
 NUMERIC = ("i32", "i64", "f32", "f64", "v128")
 HEAP_TYPES = frozenset(ABSTRACT_HEAP_TYPES.values())

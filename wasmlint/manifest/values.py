@@ -1,6 +1,6 @@
 """The host ABI manifest: what a host provides, in which namespace, with which type, in which phase.
 
-These values are what the rules compare modules with. ``manifest_loader`` reads them from TOML; the format is
+These values are what the rules compare modules with. ``manifest.loader`` reads them from TOML; the format is
 documented in ``docs/manifest.md`` and described by ``schemas/manifest.schema.json``.
 """
 
@@ -10,11 +10,11 @@ import fnmatch
 import os
 from typing import TYPE_CHECKING, Literal
 
-from .model import ExternKind, ExternType
-from .record import Record, field
+from ..model import ExternKind, ExternType
+from ..record import Record, field
 
 if TYPE_CHECKING:
-    from .manifest_loader import Loader
+    from .loader import Loader
 
 PRESETS = ("wasi_snapshot_preview1", "extism")
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
@@ -118,7 +118,7 @@ class Manifest(Record):
 
 def load_manifest(path: str | os.PathLike[str]) -> Manifest:
     """Load a manifest file, following ``extends`` and expanding presets (kept between runs: manifest_cache)."""
-    from .manifest_cache import cached
+    from .cache import cached
 
     shown = os.fspath(path)
     return cached(f"manifest\0{shown}\0{os.path.realpath(shown)}", lambda loader: loader.load(shown, chain=()))
@@ -126,7 +126,7 @@ def load_manifest(path: str | os.PathLike[str]) -> Manifest:
 
 def preset_manifest(names: list[str]) -> Manifest:
     """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone)."""
-    from .manifest_cache import cached
+    from .cache import cached
 
     def build(loader: Loader) -> Manifest:
         provided: list[Provided] = []

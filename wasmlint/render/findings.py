@@ -54,8 +54,8 @@ import os
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from .diagnostics import Finding, Location, sorted_findings
-from .rules import RULES, RULES_BY_CODE, Rule, rule_documentation
+from ..lint.diagnostics import Finding, Location, sorted_findings
+from ..lint.rules import RULES, RULES_BY_CODE, Rule, rule_documentation
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
 

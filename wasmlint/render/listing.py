@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import (
+from ..model import (
     COMPONENT_NOTE,
     DEFAULT_PAGE_SIZE,
     ExternType,

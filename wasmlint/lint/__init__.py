@@ -1,0 +1,6 @@
+"""Linting: a decoded module and a manifest in, findings out.
+
+``rules`` is the registry of rule codes (what ``--select``, SARIF's ``rules[]`` and ``wasmlint rules`` read);
+``checks`` compares one module with a manifest, phase by phase; ``diagnostics`` is the finding value every check
+returns; ``run`` decodes files, finds their configuration and funnels every finding, sorted, to a renderer.
+"""
