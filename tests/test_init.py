@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from wasmlint.cli import main
 from wasmlint.decode.module import decode_path
 from wasmlint.gen.scaffold import expressible
-from wasmlint.manifest.values import load_manifest
+from wasmlint.manifest.load import load_manifest
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wasmlint.escape import escape_text
 from wasmlint.lint.diagnostics import Finding, Location, sorted_findings
 from wasmlint.lint.rules import RULES
-from wasmlint.render.findings import FORMATS, escape_text, render, use_color
+from wasmlint.render.findings import FORMATS, render, use_color
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "sarif-2.1.0-rtm.5.json"
 

@@ -21,11 +21,12 @@ from typing import Any
 import jinja2
 
 from .. import __version__
+from ..escape import escape_text
 from ..lint.run import CheckResult, run_check
-from ..manifest.values import RUN_PHASE, Manifest, ManifestError, load_manifest, preset_manifest
+from ..manifest.load import load_manifest, preset_manifest
+from ..manifest.values import RUN_PHASE, Manifest, ManifestError
 from ..model import ExternType, FuncType, GlobalType, MemoryType, Module, TableType, TagType
 from ..record import Record, field
-from ..render.findings import escape_text
 from .targets import ON_CALL_MODES, TARGETS, Target, custom_target, refusal
 from .templating import render_template
 

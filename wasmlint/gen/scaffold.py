@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..lint.checks import import_against_entry
-from ..manifest.values import PRESETS, Manifest, Provided, preset_manifest
+from ..manifest.load import preset_manifest
+from ..manifest.values import PRESETS, Manifest, Provided
 from ..model import FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
 
 PRESET_NAMESPACES = {"wasi_snapshot_preview1": "wasi_snapshot_preview1", "extism:host/env": "extism"}

@@ -12,7 +12,8 @@ import os
 from ..decode.module import decode_path
 from ..decode.reader import DecodeError
 from ..manifest.config import Config, ConfigFinder
-from ..manifest.values import RUN_PHASE, Manifest, ManifestError, Phase, preset_manifest
+from ..manifest.load import preset_manifest
+from ..manifest.values import RUN_PHASE, Manifest, ManifestError, Phase
 from ..model import Module
 from ..record import Record, field
 from .checks import check_module, finding, unused_entries

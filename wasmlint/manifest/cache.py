@@ -34,6 +34,7 @@ FORMAT = 1
 
 BUILDERS = (
     "manifest/values.py",
+    "manifest/load.py",
     "manifest/loader.py",
     "model.py",
     "record.py",

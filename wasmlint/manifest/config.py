@@ -11,7 +11,8 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from ..record import Record, field
-from .values import LintSettings, Manifest, ManifestError, load_manifest
+from .load import load_manifest
+from .values import LintSettings, Manifest, ManifestError
 
 if TYPE_CHECKING:
     from .loader import Loader

@@ -1,20 +1,17 @@
 """The host ABI manifest: what a host provides, in which namespace, with which type, in which phase.
 
-These values are what the rules compare modules with. ``manifest.loader`` reads them from TOML; the format is
-documented in ``docs/manifest.md`` and described by ``schemas/manifest.schema.json``.
+These values are what the rules compare modules with. They are plain: reading them from TOML is ``load``'s job
+(through ``loader`` and ``cache``), so nothing here imports a parser. The format is documented in
+``docs/manifest.md`` and described by ``schemas/manifest.schema.json``.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import os
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from ..model import ExternKind, ExternType
 from ..record import Record, field
-
-if TYPE_CHECKING:
-    from .loader import Loader
 
 PRESETS = ("wasi_snapshot_preview1", "extism")
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
@@ -114,24 +111,3 @@ class Manifest(Record):
         if entry.preset is not None:
             return True
         return any(fnmatch.fnmatchcase(entry.key, key) for key in phase.provides)
-
-
-def load_manifest(path: str | os.PathLike[str]) -> Manifest:
-    """Load a manifest file, following ``extends`` and expanding presets (kept between runs: manifest_cache)."""
-    from .cache import cached
-
-    shown = os.fspath(path)
-    return cached(f"manifest\0{shown}\0{os.path.realpath(shown)}", lambda loader: loader.load(shown, chain=()))
-
-
-def preset_manifest(names: list[str]) -> Manifest:
-    """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone)."""
-    from .cache import cached
-
-    def build(loader: Loader) -> Manifest:
-        provided: list[Provided] = []
-        for name in names:
-            provided.extend(loader.preset(name, "<command line>", None))
-        return Manifest(path="<presets>", host="+".join(names), presets=tuple(names), provided=tuple(provided))
-
-    return cached("presets\0" + "\0".join(names), build)

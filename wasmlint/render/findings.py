@@ -54,6 +54,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from ..escape import escape_text
 from ..lint.diagnostics import Finding, Location, sorted_findings
 from ..lint.rules import RULES, RULES_BY_CODE, Rule, rule_documentation
 
@@ -117,36 +118,6 @@ def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
 
 
 # --- helpers shared by the formats ---------------------------------------------------------------------------------
-
-
-def escape_text(value: str) -> str:
-    """``value`` with every non-printable character replaced by a Python-style escape, for terminal output."""
-    if value.isprintable():
-        return value
-    out: list[str] = []
-    for char in value:
-        if char.isprintable():
-            out.append(char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
-        else:
-            out.append(escape_codepoint(char))
-    return "".join(out)
-
-
-def escape_codepoint(char: str) -> str:
-    """``char`` as an escape sequence that Python and Go both read as that code point (``\\x1b``, ``\\u00e9``,
-    ``\\U0001f600``): ``\\x`` only below 0x80, because in Go it stands for a byte."""
-    point = ord(char)
-    if point < 0x80:
-        return f"\\x{point:02x}"
-    if point < 0x10000:
-        return f"\\u{point:04x}"
-    return f"\\U{point:08x}"
 
 
 def _display_message(finding: Finding) -> str:
