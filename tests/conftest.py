@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,3 +40,13 @@ def private_manifest_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         del os.environ["WASMLINT_CACHE_DIR"]
     else:
         os.environ["WASMLINT_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def go_hosts(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The Go test hosts (tests/gohost.py), built once per session against the vendored Extism Go SDK and wazero."""
+    if shutil.which("go") is None:
+        pytest.skip("go is not installed")
+    import gohost
+
+    return gohost.build(tmp_path_factory.mktemp("go"))

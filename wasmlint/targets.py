@@ -4,7 +4,8 @@ A target names a template in ``templates/`` and states, as data, which namespace
 generated), which kinds of import and which value types its host API can define, and which ``--on-call`` choices its
 dummies can carry out. :func:`refusal` turns a mismatch into a sentence naming the reason, so that ``gen`` refuses at
 generation time instead of emitting code that crashes the host. Each reason below was observed with the pinned
-runtimes (wasmtime-py 50.0.1, extism 1.1.1 with extism-sys 1.41.0); ``tests/test_gen.py`` shows the observations.
+runtimes (wasmtime-py 50.0.1, extism 1.1.1 with extism-sys 1.41.0, the Extism Go SDK de6f8ac on wazero v1.9.0);
+``tests/test_gen.py`` and ``tests/test_gen_go.py`` show the observations.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ class Target(Record):
     on_call: tuple[str, ...]
     reasons: dict[str, str] = field(default_factory=dict)
     """Why a kind (``kind``), a value type (``valtype``), a shared memory (``shared``), a 64-bit table (``table64``),
-    a name holding NUL (``nul``) or an on-call choice (``trap``, ``hook``) is refused."""
+    a name holding NUL (``nul``), an empty namespace (``empty_namespace``) or an on-call choice (``trap``, ``hook``)
+    is refused."""
 
     @property
     def supplied_namespaces(self) -> tuple[str, ...]:
@@ -38,6 +40,10 @@ class Target(Record):
 
 
 _EXTISM_KIND = "the Extism SDKs supply only host functions, never memories, tables, globals or tags"
+_WAZERO_EMPTY_NAMESPACE = (
+    'the namespace is empty, and wazero refuses a host module with an empty name ("a module name must not be '
+    'empty", wazero v1.9.0 internal/wasm/host.go), so no Go host can supply the import'
+)
 _EXTISM_VALTYPE = (
     "Extism host functions take and return only i32, i64, f32 and f64 (references cannot cross the SDK, and the "
     "runtime aborts the process on a v128 host result)"
@@ -94,7 +100,7 @@ TARGETS: dict[str, Target] = {
         kinds=frozenset({"func"}),
         valtypes=NUMBERS,
         on_call=ON_CALL_MODES,
-        reasons={"kind": _EXTISM_KIND, "valtype": _EXTISM_VALTYPE},
+        reasons={"kind": _EXTISM_KIND, "valtype": _EXTISM_VALTYPE, "empty_namespace": _WAZERO_EMPTY_NAMESPACE},
     ),
 }
 
@@ -122,6 +128,8 @@ def refusal(target: Target, namespace: str, name: str, kind: str, extern: Extern
     """Why ``target`` cannot define this import, or None when it can."""
     if "nul" in target.reasons and ("\x00" in namespace or "\x00" in name):
         return target.reasons["nul"]
+    if "empty_namespace" in target.reasons and not namespace:
+        return target.reasons["empty_namespace"]
     if kind not in target.kinds:
         return target.reasons.get("kind", f"target {target.name} cannot define a {kind}")
     if target.valtypes is not None:
