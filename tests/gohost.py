@@ -32,7 +32,7 @@ EXAMPLES = ROOT / "examples" / "go"
 PLUSEV = CORPUS / "hosts" / "plusev-terminal.toml"
 WS_PLUGIN = CORPUS / "go" / "ws_plugin.wasm"
 MODULE_PATH = "example.com/plusev"  # the README example's module
-GO_TARGETS = ("go-extism",)
+GO_TARGETS = ("go-extism", "go-wazero")
 
 ADVERSARIAL = [
     ("env", "x\"); __import__('os').system('echo pwned'); (\""),
@@ -75,6 +75,38 @@ TYPED_ZEROS = """(module
     (if (f64.ne (f64.const 0)) (then (return (i32.const 4))))
     (i32.const 0)))"""
 """Calls a dummy with one parameter of each type, then one with three results; 0 only if every result is zero."""
+
+EVERY_KIND = """(module
+  (import "env" "multi" (func $multi (param i32 i64 f32 f64) (result i32 f64 externref funcref)))
+  (import "env" "refs" (func $refs (param funcref externref)))
+  (import "env" "mem" (memory 1 2))
+  (import "env" "ftable" (table 2 funcref))
+  (import "env" "etable" (table 1 16 externref))
+  (import "env" "g_i32" (global $g_i32 i32))
+  (import "env" "g_i64" (global $g_i64 (mut i64)))
+  (import "env" "g_f32" (global $g_f32 f32))
+  (import "env" "g_f64" (global (mut f64)))
+  (import "env" "g_func" (global funcref))
+  (import "env" "g_extern" (global (mut externref)))
+  (import "data" "counter" (global $counter (mut i32)))
+  (func (export "call_multi") (result i32)
+    (call $multi (i32.const 1) (i64.const 2) (f32.const 3) (f64.const 4))
+    (if (i32.eqz (ref.is_null)) (then (return (i32.const 1))))
+    (if (i32.eqz (ref.is_null)) (then (return (i32.const 2))))
+    (if (f64.ne (f64.const 0)) (then (return (i32.const 3))))
+    (if (i32.ne (i32.const 0)) (then (return (i32.const 4))))
+    (call $refs (ref.null func) (ref.null extern))
+    (i32.const 0))
+  (func (export "state") (result i64)
+    (i64.add (i64.extend_i32_u (global.get $g_i32))
+      (i64.add (global.get $g_i64)
+        (i64.add (i64.extend_i32_u (memory.size)) (i64.extend_i32_u (i32.add (table.size 0) (table.size 1)))))))
+  (func (export "bump") (result i32)
+    (global.set $counter (i32.add (global.get $counter) (i32.const 41)))
+    (global.set $g_i64 (i64.const 7))
+    (global.get $counter))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"""
+"""Every kind go-wazero supplies: functions over every value type it spells, a memory, tables, globals."""
 
 
 STREAM_PHASE = """
@@ -172,10 +204,11 @@ class Table:
 
 def tables(workdir: Path) -> tuple[list[Table], dict[str, Path]]:
     """Every table the tests run: one per corpus module per Go target (when it can be expressed), and a few more."""
-    inputs = {"hostile": workdir / "hostile.wasm", "typed_zeros": workdir / "typed_zeros.wasm"}
-    inputs["hostile"].write_bytes(function_module(GO_HOSTILE))
     import wasmtime
 
+    inputs = {name: workdir / f"{name}.wasm" for name in ("hostile", "typed_zeros", "every_kind")}
+    inputs["every_kind"].write_bytes(bytes(wasmtime.wat2wasm(EVERY_KIND)))
+    inputs["hostile"].write_bytes(function_module(GO_HOSTILE))
     inputs["typed_zeros"].write_bytes(bytes(wasmtime.wat2wasm(TYPED_ZEROS)))
     inputs["stream"] = workdir / "stream.toml"
     inputs["stream"].write_text(PLUSEV.read_text() + STREAM_PHASE)
@@ -185,6 +218,10 @@ def tables(workdir: Path) -> tuple[list[Table], dict[str, Path]]:
         Table("hostile", "go-extism", [inputs["hostile"]]),
         Table("names", "go-extism", [CORPUS / "wat" / "names.wasm", CORPUS / "zig" / "host_log.wasm"]),
         Table("typed_zeros", "go-extism", ["--on-call", "m.f32=hook", inputs["typed_zeros"]]),
+        Table("w_plusev", "go-wazero", ["-m", PLUSEV, "--on-call=meta=trap", WS_PLUGIN]),
+        Table("w_hostile", "go-wazero", [inputs["hostile"]]),
+        Table("w_typed_zeros", "go-wazero", ["--on-call", "m.f32=hook", inputs["typed_zeros"]]),
+        Table("w_every_kind", "go-wazero", [inputs["every_kind"]]),
     ]
     return found, inputs
 
@@ -219,12 +256,11 @@ def build(workdir: Path) -> GoHosts:
                 else:
                     hosts.corpus[target][wasm.relative_to(ROOT).as_posix()] = name
                     registered.append(Table(name, target, [wasm]))
-        clash = module / "clash"
-        clash.mkdir()
-        code, _, err = gen(
-            "--target", "go-extism", "--package", "main", "-m", PLUSEV, "-o", clash / "table.go", WS_PLUGIN
-        )
-        assert code == 0, err
+        for target in GO_TARGETS:  # package main, beside a host that declares the names tables used to take
+            clash = module / f"clash_{target.split('-')[1]}" / "table.go"
+            clash.parent.mkdir()
+            code, _, err = gen("--target", target, "--package", "main", "-m", PLUSEV, "-o", clash, WS_PLUGIN)
+            assert code == 0, err
         for table in found:
             out = module / "t" / table.name / "table.go"
             code, _, err = gen("--target", table.target, "--package", table.name, "-o", out, *table.args)
@@ -232,27 +268,32 @@ def build(workdir: Path) -> GoHosts:
     finally:
         os.chdir(previous)
     shutil.copytree(HARNESS, module / "harness")
-    shutil.copy(HARNESS.parent / "clash" / "main.go", module / "clash" / "main.go")
+    for target in GO_TARGETS:
+        runtime = target.split("-")[1]
+        for name in ("names.go", f"{runtime}.go"):
+            shutil.copy(HARNESS.parent / "clash" / name, module / f"clash_{runtime}" / name)
     (module / "harness" / "tables.go").write_text(registry(registered))
     goroot = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True, env=env, check=True).stdout.strip()
     hosts.gofmt = Path(goroot) / "bin" / "gofmt"
-    for command in (["build", "-o", "bin/", "./harness", "./clash"], ["vet", "./..."]):
+    for command in (["build", "-o", "bin/", "./harness", "./clash_extism", "./clash_wazero"], ["vet", "./..."]):
         done = subprocess.run([go, *command], cwd=module, capture_output=True, text=True, env=env, timeout=1800)
         assert done.returncode == 0, f"go {' '.join(command)}:\n{done.stdout}{done.stderr}"
     return hosts
 
 
 def registry(registered: list[Table]) -> str:
-    """tables.go: each generated package's WasmlintTable under its table name."""
+    """tables.go: each generated package's WasmlintTable under its table name, by target."""
     imports = "".join(f'\t{t.name} "{MODULE_PATH}/{t.folder}"\n' for t in registered)
-    extism = "".join(
-        f'\t"{t.name}": func(o options, h hookFunc) extismTable '
-        + f"{{ return {t.name}.WasmlintTable{{OnCall: o, Hook: h}} }},\n"
-        for t in registered
-        if t.target == "go-extism"
-    )
+    maps = ""
+    for target, runtime in (("go-extism", "extism"), ("go-wazero", "wazero")):
+        entries = "".join(
+            f'\t"{t.name}": func(o options, h hookFunc) {runtime}Table '
+            + f"{{ return {t.name}.WasmlintTable{{OnCall: o, Hook: h}} }},\n"
+            for t in registered
+            if t.target == target
+        )
+        maps += f"\nvar {runtime}Tables = map[string]func(o options, h hookFunc) {runtime}Table{{\n{entries}}}\n"
     return (
         "// Written by tests/gohost.py: the generated tables the harness runs, by name.\n\n"
-        f"package main\n\nimport (\n{imports})\n\n"
-        f"var extismTables = map[string]func(o options, h hookFunc) extismTable{{\n{extism}}}\n"
+        f"package main\n\nimport (\n{imports})\n{maps}"
     )

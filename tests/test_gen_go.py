@@ -8,6 +8,7 @@ README's example host, and is run by it on real plugins (tests/gohost.py builds 
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 from pathlib import Path
@@ -41,6 +42,7 @@ def real(namespace: str, name: str, *, reads: bool = False, value: int = 0, para
     }
 
 
+META = '{"name":"ws_plugin","version":"1.0.0","streams":["ticker"]}'
 PLUSEV_REAL = [real("env", "log_record", reads=True), real("env", "http_request")]
 
 
@@ -260,14 +262,135 @@ def test_go_targets_refuse_an_empty_namespace(tmp_path: Path) -> None:
     assert "a module name must not be empty" in err
 
 
-def test_a_table_shares_package_main_with_a_host_that_declares_the_same_names(go_hosts: GoHosts) -> None:
+@pytest.mark.parametrize(("runtime", "logged", "meta"), [("extism", "meta called", META), ("wazero", "1 call", "[0]")])
+def test_a_table_shares_package_main_with_a_host_that_declares_the_same_names(
+    go_hosts: GoHosts, runtime: str, logged: str, meta: str
+) -> None:
     """tests/go/clash declares functions, build, dummy, phase, Options... itself, beside a --package main table."""
-    table = (go_hosts.module / "clash" / "table.go").read_text()
+    table = (go_hosts.module / f"clash_{runtime}" / "table.go").read_text()
     assert "\n\npackage main\n" in table  # the file's comment is not taken for the package's
-    done = subprocess.run(
-        [go_hosts.module / "bin" / "clash", WS_PLUGIN], capture_output=True, text=True, env=go_hosts.env, timeout=120
-    )
+    binary = go_hosts.module / "bin" / f"clash_{runtime}"
+    done = subprocess.run([binary, WS_PLUGIN], capture_output=True, text=True, env=go_hosts.env, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "logged: meta called"
-    assert lines[1].startswith('meta: {"name":"ws_plugin","version":"1.0.0","streams":["ticker"]} <nil> the host')
+    assert lines[0] == f"logged: {logged}"
+    assert lines[1].startswith(f"meta: {meta} <nil> the host's own")
+
+
+# --- go-wazero -----------------------------------------------------------------------------------------------------
+
+GC = {f"gc.{n}" for n in ["abstract", "bottoms", "callback", "make_point", "non_null", "objects", "origin", "slot"]}
+WAZERO_REFUSED = {
+    "all_kinds": {"env.err", "env.mem64", "env.mem_shared"},
+    "emscripten_like": {"wasi_snapshot_preview1.fd_seek"},
+    "gc_types": GC | {"gc.sum_ints", "gc.visit"},
+    "multi_memory": {"big.heap64"},
+    "simd": {"simd.dot4", "simd.splat_mul", "simd.swizzle3", "simd.acc", "simd.bias"},
+    "crc32.wasm32-wasi": {"env.memory"},  # a shared memory
+}
+
+
+def wazero(name: str, **fields: Any) -> dict[str, Any]:
+    return case(name, runtime="wazero", **fields)
+
+
+def test_go_wazero_refuses_what_wazero_cannot_express(tmp_path: Path) -> None:
+    for module in MODULES:
+        code, _, err = gen("--target", "go-wazero", "-o", tmp_path / f"{module.stem}.go", module)
+        expected = WAZERO_REFUSED.get(module.stem, set())
+        assert code == (1 if expected else 0), err
+        assert set(re.findall(r"cannot generate go-wazero: (\S+) ", err)) == expected
+    code, _, err = gen("--target", "go-wazero", "-o", tmp_path / "all_kinds.go", CORPUS / "wat" / "all_kinds.wasm")
+    assert "wazero v1.9.0 has no exception handling" in err and "no 64-bit memories" in err
+    assert "experimental.CoreFeaturesThreads" in err
+
+
+def test_go_wazero_instantiates_every_corpus_module_it_can_express(go_hosts: GoHosts, tmp_path: Path) -> None:
+    tables = go_hosts.corpus["go-wazero"]
+    assert {Path(path).stem for path in tables} == {m.stem for m in MODULES} - set(WAZERO_REFUSED)
+    got = go_hosts.run([wazero(path, table=name, wasm=str(ROOT / path)) for path, name in tables.items()], tmp_path)
+    assert {name: result["load_error"] for name, result in got.items()} == dict.fromkeys(got, "")
+    for result in got.values():
+        assert (result["modules"] or []) == result["extra"]  # Namespaces() names what HostModules instantiates
+        assert "wasi_snapshot_preview1" not in (result["modules"] or [])  # wazero's own
+    assert got["corpus/go/ws_plugin.wasm"]["modules"] == ["env", "extism:host/env"]  # wazero has no Extism kernel
+    tree_sitter = got["corpus/thirdparty/tree-sitter-json-0.24.8/tree-sitter-json.wasm"]
+    assert tree_sitter["modules"] == ["env"]  # a memory, a table and two globals, from a generated module
+    assert "tree_sitter_json" in tree_sitter["exports"]
+
+
+def test_go_wazero_supplies_every_kind_with_its_declared_type(go_hosts: GoHosts, tmp_path: Path) -> None:
+    calls = [{"export": name} for name in ("call_multi", "state", "bump", "state")]
+    calls += [{"export": "grow", "args": [2]}, {"export": "grow", "args": [1]}]
+    wasm = str(go_hosts.inputs["every_kind"])
+    got = go_hosts.run([wazero("kinds", table="w_every_kind", wasm=wasm, calls=calls)], tmp_path)["kinds"]
+    assert got["load_error"] == ""
+    assert got["modules"] == ["data", "env", "wasmlint:env"]  # env's functions come from wasmlint:env, re-exported
+    # multi's four zero results (i32, f64, null externref, null funcref); then memory size 1 + table sizes 2 and 1;
+    # the mutable globals change; the memory's maximum of 2 pages holds.
+    assert [(c["results"], c["error"]) for c in got["calls"]] == [
+        ([0], ""),
+        ([4], ""),
+        ([41], ""),
+        ([11], ""),
+        ([0xFFFFFFFF], ""),
+        ([1], ""),
+    ]
+
+
+def test_go_wazero_runs_the_motivating_plugin_with_traps_and_hooks(go_hosts: GoHosts, tmp_path: Path) -> None:
+    """Table `w_plusev` (--on-call meta=trap) in plain wazero: the Extism kernel, which the manifest's meta phase
+    provides, is the host's own here too (functions that do nothing)."""
+    calls = [{"export": "meta"}, {"export": "run"}]
+    meta = {"table": "w_plusev", "phase": "meta", "real": PLUSEV_REAL, "rest": True, "calls": calls}
+    got = go_hosts.run(
+        [
+            wazero("trap", **meta),
+            wazero("hook", **meta, on_call={"env.ws_connect": "hook"}, hook=True),
+            wazero("lacks", **{**meta, "rest": False}),
+            wazero("no_hook", **meta, on_call={"meta": "hook"}),  # "*" would not do: the generated meta=trap wins
+            wazero("unknown", **{**meta, "real": [*PLUSEV_REAL, real("env", "nope")]}),
+        ],
+        tmp_path,
+    )
+    trap = got["trap"]
+    assert [e[:3] for e in events(trap)] == [("real", "", "env.log_record")] * 2  # meta, then run
+    assert trap["calls"][0] == {"code": 0, "output": "", "results": [0], "error": ""}
+    assert trap["calls"][1]["error"].startswith("dummy env.ws_connect was called in phase meta (recovered by wazero)")
+    hook = got["hook"]
+    assert hook["calls"][1]["results"] == [1]  # ws_connect returned 0
+    assert events(hook)[-1] == ("hook", "meta", "env.ws_connect", "")
+    assert got["lacks"]["table_error"] == 'phase "meta" provides "extism:host/env.alloc", which real lacks'
+    assert (
+        got["no_hook"]["table_error"] == 'the dummy of "env.publish_stream_data" calls a hook: set WasmlintTable.Hook'
+    )
+    assert got["unknown"]["table_error"] == 'no function import has the key "env.nope"'
+
+
+def test_go_wazero_dummies_with_hostile_names_and_every_value_type(go_hosts: GoHosts, tmp_path: Path) -> None:
+    hostile = str(go_hosts.inputs["hostile"])
+    calls = [{"export": f"c{i}"} for i in range(len(GO_HOSTILE))]
+    zeros = str(go_hosts.inputs["typed_zeros"])
+    got = go_hosts.run(
+        [
+            wazero("hook", table="w_hostile", wasm=hostile, on_call={"*": "hook"}, hook=True, calls=calls),
+            wazero("trap", table="w_hostile", wasm=hostile, on_call={"*": "trap"}, calls=calls),
+            wazero("zeros", table="w_typed_zeros", wasm=zeros, hook=True, calls=[{"export": "go"}]),
+        ],
+        tmp_path,
+    )
+    hook = got["hook"]
+    assert hook["modules"] == sorted({ns for ns, _ in GO_HOSTILE})
+    assert [c["results"] for c in hook["calls"]] == [[0]] * len(GO_HOSTILE)
+    assert [(e["namespace"], e["name"], e["params"]) for e in hook["events"]] == [(*p, [7]) for p in GO_HOSTILE]
+    for (namespace, name), call in zip(GO_HOSTILE, got["trap"]["calls"]):
+        assert call["error"].startswith(f"dummy {namespace}.{name} was called outside any phase (recovered by wazero)")
+    zeros_result = got["zeros"]
+    assert [(c["results"], c["error"]) for c in zeros_result["calls"]] == [([0], "")]
+    f32_bits, f64_bits = (
+        struct.unpack("<I", struct.pack("<f", 1.5))[0],
+        struct.unpack("<Q", struct.pack("<d", -2.25))[0],
+    )
+    assert [(e["name"], e["params"]) for e in zeros_result["events"]] == [
+        ("f32", [0xFFFFFFFF, 1 << 40, f32_bits, f64_bits])
+    ]

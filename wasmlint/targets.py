@@ -30,9 +30,9 @@ class Target(Record):
     """Value types the host API can spell; None for any."""
     on_call: tuple[str, ...]
     reasons: dict[str, str] = field(default_factory=dict)
-    """Why a kind (``kind``), a value type (``valtype``), a shared memory (``shared``), a 64-bit table (``table64``),
-    a name holding NUL (``nul``), an empty namespace (``empty_namespace``) or an on-call choice (``trap``, ``hook``)
-    is refused."""
+    """Why a kind (``kind``), a value type (``valtype``), a shared memory (``shared``), a 64-bit table (``table64``)
+    or memory (``memory64``), a name holding NUL (``nul``), an empty namespace (``empty_namespace``) or an on-call
+    choice (``trap``, ``hook``) is refused."""
 
     @property
     def supplied_namespaces(self) -> tuple[str, ...]:
@@ -102,6 +102,29 @@ TARGETS: dict[str, Target] = {
         on_call=ON_CALL_MODES,
         reasons={"kind": _EXTISM_KIND, "valtype": _EXTISM_VALTYPE, "empty_namespace": _WAZERO_EMPTY_NAMESPACE},
     ),
+    "go-wazero": Target(
+        name="go-wazero",
+        template="go_wazero.go.j2",
+        language="go",
+        supplies=("wasi_snapshot_preview1",),
+        kinds=frozenset({"func", "memory", "table", "global"}),
+        valtypes=frozenset({*NUMBERS, "funcref", "externref"}),
+        on_call=ON_CALL_MODES,
+        reasons={
+            "kind": "wazero v1.9.0 has no exception handling, so no tag can be imported",
+            "valtype": (
+                "wazero v1.9.0 spells only i32, i64, f32, f64, funcref and externref in host functions (api.ValueType "
+                "has no v128) and has no GC reference types"
+            ),
+            "shared": (
+                "a shared memory needs wazero's experimental threads feature (experimental.CoreFeaturesThreads), "
+                "which the table cannot assume a host's runtime enables"
+            ),
+            "memory64": "wazero v1.9.0 has no 64-bit memories (memory64)",
+            "table64": "wazero v1.9.0 has no 64-bit tables",
+            "empty_namespace": _WAZERO_EMPTY_NAMESPACE,
+        },
+    ),
 }
 
 
@@ -141,6 +164,8 @@ def refusal(target: Target, namespace: str, name: str, kind: str, extern: Extern
         return target.reasons["shared"]
     if isinstance(extern, TableType) and extern.index == "i64" and "table64" in target.reasons:
         return target.reasons["table64"]
+    if isinstance(extern, MemoryType) and extern.index == "i64" and "memory64" in target.reasons:
+        return target.reasons["memory64"]
     if isinstance(extern, MemoryType) and extern.page_size not in (1, 65536):
         return "a page size other than 1 or 65536 bytes exists in no runtime"
     if isinstance(extern, TagType) and extern.results:

@@ -65,7 +65,7 @@ var wasmlintPhases = []wasmlintPhase{
 // The choices made at generation time: selector, choice.
 var wasmlintOnCall = [][2]string{}
 
-// Keys returns the key (namespace.name) of every import, sorted.
+// Keys returns the key (namespace.name) of every import.
 func (WasmlintTable) Keys() []string {
 	keys := make([]string, len(wasmlintImports))
 	for i, imp := range wasmlintImports {

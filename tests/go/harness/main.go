@@ -23,6 +23,7 @@ type Case struct {
 	Phase   string            `json:"phase"`
 	Dummies bool              `json:"dummies"` // the table's DummyFunctions (else HostFunctions)
 	Real    []Real            `json:"real"`
+	Rest    bool              `json:"rest"` // wazero: every other function the phase provides does nothing
 	OnCall  map[string]string `json:"on_call"`
 	Hook    bool              `json:"hook"`
 	Calls   []Call            `json:"calls"`
@@ -130,6 +131,8 @@ func run(ctx context.Context, cache wazero.CompilationCache, c Case) (result Res
 		runExtism(ctx, cache, c, rec, &result)
 	case "example":
 		runExample(ctx, c, rec, &result)
+	case "wazero":
+		runWazero(ctx, cache, c, rec, &result)
 	default:
 		result.LoadErr = "unknown runtime " + c.Runtime
 	}
