@@ -27,6 +27,7 @@ type Case struct {
 	OnCall  map[string]string `json:"on_call"`
 	Hook    bool              `json:"hook"`
 	Calls   []Call            `json:"calls"`
+	Oracle  *Oracle           `json:"oracle"`
 }
 
 // Real is a function the host supplies itself; it records each call and returns Value in every
@@ -51,6 +52,7 @@ type Call struct {
 // Result is what happened.
 type Result struct {
 	ID        string      `json:"id"`
+	Outcome   string      `json:"outcome"`
 	Functions []Function  `json:"functions"`
 	Modules   []string    `json:"modules"`
 	TableErr  string      `json:"table_error"`
@@ -133,6 +135,8 @@ func run(ctx context.Context, cache wazero.CompilationCache, c Case) (result Res
 		runExample(ctx, c, rec, &result)
 	case "wazero":
 		runWazero(ctx, cache, c, rec, &result)
+	case "oracle":
+		runOracle(ctx, cache, c, &result)
 	default:
 		result.LoadErr = "unknown runtime " + c.Runtime
 	}
