@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gohost import ADVERSARIAL, CORPUS, EXAMPLES, GO_HOSTILE, ROOT, WS_PLUGIN, GoHosts, function_module, gen
+from gohost import ADVERSARIAL, CORPUS, EXAMPLES, GO_HOSTILE, PLUSEV, ROOT, WS_PLUGIN, GoHosts, function_module, gen
 
 pytest.importorskip("wasmtime")
 
@@ -394,3 +394,17 @@ def test_go_wazero_dummies_with_hostile_names_and_every_value_type(go_hosts: GoH
     assert [(e["name"], e["params"]) for e in zeros_result["events"]] == [
         ("f32", [0xFFFFFFFF, 1 << 40, f32_bits, f64_bits])
     ]
+
+
+@pytest.mark.parametrize("target", ["go-extism", "go-wazero"])
+def test_the_package_comment_speaks_only_of_phases_there_are(target: str) -> None:
+    def comment(*args: str | Path) -> str:
+        code, out, err = gen("--target", target, *args)
+        assert code == 0, err
+        return " ".join(line.removeprefix("//").strip() for line in out.partition("\npackage ")[0].splitlines())
+
+    alone = comment(WS_PLUGIN)
+    assert "meta" not in alone
+    assert 'Without a manifest there is one phase, "run", in which no import is promised real' in alone
+    with_phases = comment("-m", PLUSEV, WS_PLUGIN)
+    assert 'those of the manifest ("meta")' in with_phases
