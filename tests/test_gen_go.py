@@ -281,10 +281,10 @@ def test_a_table_shares_package_main_with_a_host_that_declares_the_same_names(
 
 GC = {f"gc.{n}" for n in ["abstract", "bottoms", "callback", "make_point", "non_null", "objects", "origin", "slot"]}
 WAZERO_REFUSED = {
-    "all_kinds": {"env.err", "env.mem64", "env.mem_shared"},
+    "all_kinds": {"env.err", "env.mem64", "env.mem_shared", "env.mem_max", "env.mem_nomax"},  # four memories
     "emscripten_like": {"wasi_snapshot_preview1.fd_seek"},
     "gc_types": GC | {"gc.sum_ints", "gc.visit"},
-    "multi_memory": {"big.heap64"},
+    "multi_memory": {"big.heap64", "env.memory", "io.input", "io.output"},
     "simd": {"simd.dot4", "simd.splat_mul", "simd.swizzle3", "simd.acc", "simd.bias"},
     "crc32.wasm32-wasi": {"env.memory"},  # a shared memory
 }
@@ -303,6 +303,27 @@ def test_go_wazero_refuses_what_wazero_cannot_express(tmp_path: Path) -> None:
     code, _, err = gen("--target", "go-wazero", "-o", tmp_path / "all_kinds.go", CORPUS / "wat" / "all_kinds.wasm")
     assert "wazero v1.9.0 has no exception handling" in err and "no 64-bit memories" in err
     assert "experimental.CoreFeaturesThreads" in err
+
+
+def test_go_wazero_refuses_a_second_memory_in_a_module_or_a_namespace(tmp_path: Path) -> None:
+    import wasmtime
+
+    paths = {}
+    for name, imports in {
+        "a": [("a", "mem")],
+        "b": [("b", "mem")],
+        "a2": [("a", "mem2")],
+        "ab": [("a", "x"), ("b", "y")],
+    }.items():
+        paths[name] = tmp_path / f"{name}.wasm"
+        text = "".join(f'(import "{ns}" "{n}" (memory 1))' for ns, n in imports)
+        paths[name].write_bytes(bytes(wasmtime.wat2wasm(f"(module {text})")))
+    assert gen("--target", "go-wazero", paths["a"], paths["b"])[0] == 0  # one memory per module and per namespace
+    for pair, refused in ((("a", "a2"), {"a.mem", "a.mem2"}), (("ab",), {"a.x", "b.y"})):
+        code, _, err = gen("--target", "go-wazero", *(paths[name] for name in pair))
+        assert code == 1
+        assert set(re.findall(r"cannot generate go-wazero: (\S+) ", err)) == refused
+        assert "one memory per module (no multi-memory)" in err
 
 
 def test_go_wazero_instantiates_every_corpus_module_it_can_express(go_hosts: GoHosts, tmp_path: Path) -> None:

@@ -31,8 +31,8 @@ class Target(Record):
     on_call: tuple[str, ...]
     reasons: dict[str, str] = field(default_factory=dict)
     """Why a kind (``kind``), a value type (``valtype``), a shared memory (``shared``), a 64-bit table (``table64``)
-    or memory (``memory64``), a name holding NUL (``nul``), an empty namespace (``empty_namespace``) or an on-call
-    choice (``trap``, ``hook``) is refused."""
+    or memory (``memory64``), a second memory (``multi_memory``), a name holding NUL (``nul``), an empty namespace
+    (``empty_namespace``) or an on-call choice (``trap``, ``hook``) is refused."""
 
     @property
     def supplied_namespaces(self) -> tuple[str, ...]:
@@ -121,6 +121,10 @@ TARGETS: dict[str, Target] = {
                 "which the table cannot assume a host's runtime enables"
             ),
             "memory64": "wazero v1.9.0 has no 64-bit memories (memory64)",
+            "multi_memory": (
+                "wazero v1.9.0 allows one memory per module (no multi-memory): neither a module that imports two "
+                "nor the module that defines a namespace's memories can hold a second"
+            ),
             "table64": "wazero v1.9.0 has no 64-bit tables",
             "empty_namespace": _WAZERO_EMPTY_NAMESPACE,
         },
@@ -135,6 +139,17 @@ def custom_target(template: str, base: Target | None) -> Target:
     return Target(
         "custom", template, "text", (), frozenset({"func", "memory", "table", "global", "tag"}), None, ON_CALL_MODES
     )
+
+
+def crowded_memories(memories: list[tuple[str, str, list[str]]]) -> dict[int, str]:
+    """Memories (namespace, key, importing modules) that share a namespace or an importing module with another: by
+    index, the key of one such other. For runtimes with one memory per module."""
+    crowded: dict[int, str] = {}
+    for i, (namespace, _, sources) in enumerate(memories):
+        for j, (other_namespace, other_key, other_sources) in enumerate(memories):
+            if i != j and (namespace == other_namespace or set(sources) & set(other_sources)):
+                crowded.setdefault(i, other_key)
+    return crowded
 
 
 def valtypes_of(extern: ExternType) -> tuple[str, ...]:
