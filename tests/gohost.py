@@ -2,8 +2,8 @@
 
 `third_party/go-extism` holds the real SDK and every module it needs (its README says which, at which versions, under
 which licences), so a Go host builds with no network (`GOPROXY=off`, `-mod=vendor`). Building it compiles wazero and
-protobuf, which is the expensive part (about 35 s here, more on a slow machine; Go's build cache makes later runs
-take seconds), so everything the tests run in Go is one module built once: the tables `wasmlint gen` writes (each a
+protobuf, which is the expensive part (about 45 s on two idle cores; Go's build cache makes later runs take
+seconds), so everything the tests run in Go is one module built once: the tables `wasmlint gen` writes (each a
 package), the README's example host, and `tests/go/harness`, one program that reads its cases from a JSON file and
 runs each in a real host. `tables.go`, the harness's registry of the generated packages, is written here.
 """
