@@ -1,7 +1,9 @@
 """Real Go hosts for the tests, built once per session against the vendored Extism Go SDK and wazero.
 
-`third_party/go-extism` holds the real SDK and every module it needs (its README says which, at which versions, under
-which licences), so a Go host builds with no network (`GOPROXY=off`, `-mod=vendor`). Building it compiles wazero and
+The real SDK and every module it needs are read from the workplace's vendored tree, `../shared/go` beside this
+checkout (its README says which modules, at which versions, under which licences; `WASMLINT_GO_VENDOR` names another
+copy), so a Go host builds with no network (`GOPROXY=off`, `-mod=vendor`). The tree is not committed here: it is
+third-party code, read where it is. Building it compiles wazero and
 protobuf, which is the expensive part (about 45 s on two idle cores; Go's build cache makes later runs take
 seconds), so everything the tests run in Go is one module built once: the tables `wasmlint gen` writes (each a
 package), the README's example host, and `tests/go/harness`, one program that reads its cases from a JSON file and
@@ -26,7 +28,7 @@ from wasmlint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-VENDORED = ROOT / "third_party" / "go-extism"
+VENDORED = Path(os.environ.get("WASMLINT_GO_VENDOR") or ROOT.parent / "shared" / "go")
 HARNESS = ROOT / "tests" / "go" / "harness"
 EXAMPLES = ROOT / "examples" / "go"
 PLUSEV = CORPUS / "hosts" / "plusev-terminal.toml"

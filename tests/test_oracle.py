@@ -793,7 +793,7 @@ def test_legacy_extism_names_fail_in_extism_as_check_says(tmp_path: Path) -> Non
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# wazero, the second oracle: the same cases, each host built in wazero v1.9.0 (third_party/go-extism) by the Go
+# wazero, the second oracle: the same cases, each host built in wazero v1.9.0 (vendored: tests/gohost.py) by the Go
 # test harness (tests/go/harness/oracle.go), one process for every case.
 
 WAZERO_UNCOMPILABLE = {"all_kinds.wasm", "multi_memory.wasm"}
