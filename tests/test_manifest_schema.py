@@ -16,8 +16,8 @@ import pytest
 from jsonschema import Draft7Validator  # type: ignore[import-untyped]
 
 from wasmlint.binary import decode_path
-from wasmlint.config import TOOL_KEYS
 from wasmlint.catalog import summary
+from wasmlint.config import TOOL_KEYS
 from wasmlint.manifest import PRESET_ALIASES, PRESETS, ManifestError, load_manifest
 from wasmlint.manifest_loader import EXPORT_KEYS, HOST_KEYS, IMPORT_KEYS, LINT_KEYS, PHASE_KEYS, TOP_KEYS
 from wasmlint.model import EXTERN_KINDS

@@ -55,8 +55,8 @@ def listing() -> str:
         counts: dict[str, int] = {}
         for entry in found.provided:
             counts.setdefault(entry.namespace, 0)
-        for key in {(e.namespace, e.name) for e in found.provided if e.kind == "func"}:
-            counts[key[0]] += 1
+        for namespace, _ in {(e.namespace, e.name) for e in found.provided if e.kind == "func"}:
+            counts[namespace] += 1
         aliases = [alias for alias, target in PRESET_ALIASES.items() if target == name]
         head = name + (f" (alias {', '.join(aliases)})" if aliases else "")
         lines.append(head)
@@ -73,8 +73,7 @@ def listing() -> str:
         if sdk_only:
             lines.append(f"  {sdk_only} known only from an SDK (`wasmlint presets {name}` marks them)")
         if info is not None:
-            for key, citation in info.sources:
-                lines.append(f"  source {key}: {citation}")
+            lines.extend(f"  source {cited}: {citation}" for cited, citation in info.sources)
         else:
             lines.extend(f"  {line}" for line in found.source_comment if line.lower().startswith("source"))
         lines.append("")

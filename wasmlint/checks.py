@@ -193,7 +193,7 @@ def _mismatch_cause(imp: Import, entry: Provided) -> str:
             " (each i64 parameter arrives as two i32: the module was built without BigInt integration, "
             "e.g. emscripten without -sWASM_BIGINT)"
         )
-    if entry.type == FuncType(("i64",), ("i64",)):
+    if entry.type == FuncType(("i64",), ("i64",)) and entry.preset is None:
         return " (a dummy written as (i64) -> i64 for every function does not fit this one)"
     return ""
 

@@ -32,7 +32,18 @@ T = TypeVar("T")
 FORMAT = 1
 """Bumped when the layout of an entry changes."""
 
-BUILDERS = ("manifest.py", "manifest_loader.py", "model.py", "record.py", "signature.py", "tomlpos.py", "types.py")
+BUILDERS = (
+    "manifest.py",
+    "manifest_loader.py",
+    "model.py",
+    "preset_loader.py",
+    "presetinfo.py",
+    "record.py",
+    "signature.py",
+    "tomlpos.py",
+    "types.py",
+    "versions.py",
+)
 """The modules whose code decides what a manifest loads to; an edit to any of them (an editable install) is a miss."""
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))

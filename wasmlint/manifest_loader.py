@@ -143,8 +143,8 @@ class Loader:
             provided[(entry.namespace, entry.name, None)] = entry
         own_exports = self.exports(doc)
         for spec_export in own_exports:
-            for key in [key for key in exports if key[0] == spec_export.name]:
-                del exports[key]
+            for export_key in [export_key for export_key in exports if export_key[0] == spec_export.name]:
+                del exports[export_key]
             exports[(spec_export.name, None)] = spec_export
         if host_versions is None:
             host_versions = base.host_versions if base else ()
@@ -236,9 +236,8 @@ class Loader:
                         where,
                         f"{shown}: `{key}` names {value!r}, which is not in [host] versions ({', '.join(versions)})",
                     )
-            if entry.since is not None and entry.until is not None:
-                if not earlier(entry.since, entry.until, versions):
-                    raise doc.fail(where, f"{shown}: `until` ({entry.until}) must come after `since` ({entry.since})")
+            if entry.since is not None and entry.until is not None and not earlier(entry.since, entry.until, versions):
+                raise doc.fail(where, f"{shown}: `until` ({entry.until}) must come after `since` ({entry.since})")
 
     def read(self, path: str) -> Document:
         shown = path

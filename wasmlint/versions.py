@@ -263,3 +263,43 @@ def select(
     if views is not None:
         views[view_key] = view
     return view, context, findings
+
+
+MISSING = ("WL101", "WL102", "WL103")
+
+
+def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
+    """Findings about imports a preset's host lacks, with what the preset says to do about them: its advice for
+    whole namespaces (the IC has no WASI: ``wasi-advice``, once per module) and the functions it removed
+    (``removed``)."""
+    from .preset_loader import _with
+
+    notes: dict[str, str] = {}
+    advice: list[tuple[tuple[str, ...], str]] = []
+    for info in manifest.preset_info:
+        for removed in _items(info.extra_value("removed")):
+            for name in str(removed.get("name", "")).split(" / "):
+                notes[name.strip()] = str(removed.get("note", ""))
+        found = info.extra_value("wasi-advice")
+        if isinstance(found, dict) and isinstance(found.get("message"), str):
+            namespaces = tuple(n for n in found.get("namespaces", []) if isinstance(n, str))
+            advice.append((namespaces, found["message"]))
+    if not notes and not advice:
+        return findings
+    advised: set[tuple[str, str]] = set()
+    out = []
+    for item in findings:
+        if item.code in MISSING:
+            namespace, _, name = item.subject.partition(".")
+            if notes.get(name):
+                item = _with(item, message=f"{item.message} (removed from the host: {notes[name]})")
+            for namespaces, message in advice:
+                if namespace in namespaces and (item.path, message) not in advised:
+                    advised.add((item.path, message))
+                    item = _with(item, message=f"{item.message}. {message}")
+        out.append(item)
+    return out
+
+
+def _items(value: object) -> list[dict[str, object]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

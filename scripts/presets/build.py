@@ -193,10 +193,20 @@ def render(record: dict[str, Any], source_name: str) -> str:
         for entry_name in sorted(by_namespace[namespace]):
             lines.extend(entry_lines(entry_name, by_namespace[namespace][entry_name], f"{source_name}: {namespace}"))
     exports: dict[str, list[dict[str, Any]]] = {}
-    for entry in record.get("exports") or []:
-        exports.setdefault(entry["name"], []).append(entry)
-    if exports:
+    unnamed = []
+    for index, entry in enumerate(record.get("exports") or []):
+        if isinstance(entry.get("name"), str):
+            exports.setdefault(entry["name"], []).append(entry)
+        elif isinstance(entry.get("name_prefix"), str) or isinstance(entry.get("name_pattern"), str):
+            unnamed.append(entry)
+        else:
+            raise SourceError(f"{source_name}: exports[{index}]: `name` is required")
+    if exports or unnamed:
         lines += ["", "[exports]"]
+        for entry in unnamed:  # a family of exports by name: documented, not checked (manifests name exports)
+            family = entry.get("name_pattern") or entry["name_prefix"] + "*"
+            rest = "; ".join(f"{k}: {v}" for k, v in entry.items() if k not in ("name_prefix", "name_pattern"))
+            lines.append(f"# exports named {toml_string(family)}: {rest}")
         for export_name in sorted(exports):
             lines.extend(entry_lines(export_name, exports[export_name], f"{source_name}: exports"))
     return "\n".join(lines) + "\n"
