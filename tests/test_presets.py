@@ -410,3 +410,51 @@ def test_json_and_sarif_outputs_stay_schema_valid_with_the_new_rules(wat2wasm: A
     code, out, _ = run("check", "--preset", "cosmwasm", "--format", "json", *files)
     assert {item["code"] for item in json.loads(out)} >= {"WL501", "WL503", "WL504"}
     assert all(item["name"] == RULES_BY_CODE[item["code"]].name for item in json.loads(out))
+
+
+# --- gen with the presets ------------------------------------------------------------------------------------------
+
+GEN_CASES = [  # the preset as a manifest names it (gen writes one version: the pinned one, else the newest)
+    ("cosmwasm", "cosmwasm", "cw20-base.wasm"),
+    ("soroban", "soroban", "counter_p22.wasm"),
+    ("near", "near", "avlTreeContract.wasm"),
+    ("ic", "ic@wasm32", "zig_greet_wasm32.wasm"),
+    ("shopify-functions", "shopify-functions@shopify_function_v2", "wasm_api_v2.wasm"),
+]
+
+
+@pytest.mark.parametrize(("name", "spec", "file"), GEN_CASES, ids=[name for name, _, _ in GEN_CASES])
+def test_gen_python_wasmtime_dummies_instantiate_real_modules_of_each_ecosystem(
+    name: str, spec: str, file: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gen --manifest (a manifest made of the preset) writes dummies for every function the preset's host links;
+    wasmtime-py instantiates the ecosystem's module with them, so every import is satisfied, with its type."""
+    wasmtime = pytest.importorskip("wasmtime")
+    module = ECOSYSTEMS / name / file
+    if name not in PRESETS or not module.is_file():
+        pytest.skip(f"{name}: its preset or corpus module has not landed")
+    monkeypatch.chdir(ROOT)
+    manifest = tmp_path / "host.toml"
+    manifest.write_text(f'[host]\nname = "{name}-host"\npresets = ["{spec}"]\n')
+    table = tmp_path / f"{name.replace('-', '_')}_table.py"
+    result = CliRunner().invoke(
+        main, ["gen", "--target", "python-wasmtime", "--manifest", str(manifest), "-o", str(table), str(module)]
+    )
+    assert result.exit_code == 0, result.output
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"table_{name.replace('-', '_')}", table)
+    assert spec is not None and spec.loader is not None
+    generated = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generated)
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    store.set_wasi(wasmtime.WasiConfig())
+    dummies = generated.define_dummies(linker, store)
+    decoded = decode_path(module)
+    imported = {f"{imp.module}.{imp.name}" for imp in decoded.imports if imp.module != "wasi_snapshot_preview1"}
+    assert imported <= set(dummies)
+    instance = linker.instantiate(store, wasmtime.Module.from_file(engine, str(module)))
+    assert set(instance.exports(store)) >= {exp.name for exp in decoded.exports}

@@ -303,3 +303,27 @@ def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
 
 def _items(value: object) -> list[dict[str, object]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def at_versions(manifest: Manifest) -> Manifest:
+    """``manifest`` with each versioned preset at its pinned version, else its newest: the one set of functions a
+    host provides when no module chooses (``wasmlint gen --manifest``)."""
+    pins = dict(manifest.preset_pins)
+    chosen = {info.name: pins.get(info.name, info.versions[-1]) for info in manifest.preset_info if info.versions}
+    if not chosen:
+        return manifest
+    kept = tuple(e for e in manifest.provided if e.versions is None or chosen.get(e.preset or "") in e.versions)
+    exports = tuple(e for e in manifest.exports if e.versions is None or chosen.get(e.preset or "") in e.versions)
+    return Manifest(
+        path=manifest.path,
+        host=manifest.host,
+        presets=manifest.presets,
+        provided=kept,
+        exports=exports,
+        phases=manifest.phases,
+        lint=manifest.lint,
+        host_versions=manifest.host_versions,
+        host_label=manifest.host_label,
+        preset_info=manifest.preset_info,
+        preset_pins=manifest.preset_pins,
+    )
