@@ -458,3 +458,44 @@ def test_gen_python_wasmtime_dummies_instantiate_real_modules_of_each_ecosystem(
     assert imported <= set(dummies)
     instance = linker.instantiate(store, wasmtime.Module.from_file(engine, str(module)))
     assert set(instance.exports(store)) >= {exp.name for exp in decoded.exports}
+
+
+# --- start-up and the manifest cache -------------------------------------------------------------------------------
+
+
+def test_check_without_versions_imports_none_of_the_version_machinery(tmp_path: Path) -> None:
+    from probe import run_wasmlint
+
+    host = ROOT / "corpus" / "hosts" / "plusev-terminal.toml"
+    plugin = ROOT / "corpus" / "go" / "ws_plugin.wasm"
+    machinery = {"wasmlint.markers", "wasmlint.versions", "wasmlint.catalog", "json"}
+    for _ in range(2):  # a miss (whatever the cache held), then a hit: the pre-commit steady state
+        status, modules, _ = run_wasmlint(tmp_path, "check", "--manifest", host, plugin)
+        assert status == 1
+        assert not modules & machinery, modules & machinery
+    assert "wasmlint.preset_loader" not in modules and "wasmlint.presetinfo" in modules  # records only
+
+
+@pytest.mark.skipif("cosmwasm" not in PRESETS, reason="cosmwasm: its verified source record has not landed")
+def test_a_cached_preset_manifest_serves_every_host_version_and_pin(tmp_path: Path, monkeypatch: Any) -> None:
+    """The cache keeps what was loaded; host versions and marker versions are chosen per module after it, so
+    a hit checks against the release asked for; a pin is part of the key."""
+    from probe import run_wasmlint
+
+    monkeypatch.setenv("WASMLINT_CACHE_DIR", str(tmp_path / "cache"))
+    crypto = ECOSYSTEMS / "cosmwasm" / "v2_1_crypto.wasm"
+    runs = [
+        run_wasmlint(tmp_path, "check", "--preset", "cosmwasm", "--host-version", v, crypto) for v in ("2.0", "2.1")
+    ]
+    assert [status for status, _, _ in runs] == [1, 0]
+    again = run_wasmlint(tmp_path, "check", "--preset", "cosmwasm", "--host-version", "2.0", crypto)
+    assert again[0] == 1 and again[2] == runs[0][2]
+    assert not {m for m in again[1] if m.startswith(("tomllib", "tomli"))}  # a hit: no TOML parsed
+    manifest = tmp_path / "wasmlint.toml"
+    for pin, expected in (("proxy-wasm@0.2.1", 0), ("proxy-wasm@0.1.0", 1)):
+        manifest.write_text(f'[host]\npresets = ["{pin}"]\n')
+        module = ECOSYSTEMS / "proxy-wasm" / "go_filter.wasm"
+        if not module.is_file():
+            pytest.skip("the proxy-wasm corpus has no go_filter.wasm")
+        status, _, out = run_wasmlint(tmp_path, "check", "--manifest", manifest, module)
+        assert status == expected, out

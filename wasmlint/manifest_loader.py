@@ -224,6 +224,9 @@ class Loader:
     @staticmethod
     def check_axis(doc: Document, entries: list[Provided | ExportSpec], versions: tuple[str, ...]) -> None:
         """``since`` and ``until`` name declared host versions, and ``since`` comes before ``until``."""
+        entries = [entry for entry in entries if entry.since is not None or entry.until is not None]
+        if not entries:
+            return
         from .versions import earlier
 
         for entry in entries:

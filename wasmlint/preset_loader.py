@@ -7,7 +7,6 @@ manifest line that names it), never a traceback.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .manifest import PRESETS, ExportSpec, ManifestError, Provided
@@ -122,6 +121,8 @@ def preset_info(doc: Document, name: str) -> PresetInfo:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise doc.fail(("preset", "capabilities"), "each capability must be a table with `name`")
         capabilities.append(Capability(item["name"], item.get("since"), str(item.get("source", ""))))
+    import json  # only for the ecosystems' presets
+
     extra = tuple(
         (key, json.dumps(value, sort_keys=True)) for key, value in sorted(table.items()) if key not in INFO_KEYS
     )
