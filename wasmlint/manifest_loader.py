@@ -59,7 +59,7 @@ IMPORT_KEYS = {
     "until",
 }
 EXPORT_KEYS = {"kind", "signature", "required", "type", "mutable", "since", "until"}
-PRESET_ENTRY_KEYS = {"source", "versions", "sdk-only", "long-name"}
+PRESET_ENTRY_KEYS = {"source", "versions", "sdk-only", "long-name", "limits-from-import"}
 PRESET_EXPORT_KEYS = {"source", "versions", "sdk-only", "required-until", "required-one-of", "alternatives"}
 """Keys that only a preset's own entries have (a manifest copied from ``wasmlint presets`` shows them as comments)."""
 PHASE_KEYS = {"provides", "missing", "description"}

@@ -290,6 +290,17 @@ RULES: tuple[Rule, ...] = (
         "refuses a module newer than itself; checked as 22",
         "Build the module for the host's version, or pin the version the host really runs.",
     ),
+    Rule(
+        "WL601",
+        "module-refused",
+        "error",
+        "The module has a structure the preset's host refuses: a start function (Stylus), other than exactly one "
+        "memory (Stylus, CosmWasm).",
+        "Hosts validate a module's shape before linking it, and refuse the whole module.",
+        "program.wasm: WL601 the module has a start function (function 3), which stylus refuses: refused "
+        '("wasm start functions not allowed")',
+        "Rebuild without the feature: an initialiser called from the entry point instead of a start function.",
+    ),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -68,6 +68,8 @@ class Context(Record, frozen=False):
     host_versions: tuple[str, ...] = ()
     host_label: str = ""
     chosen: dict[str, Chosen] = field(default_factory=dict)
+    preset_axes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each preset's host releases (empty for a preset without them)."""
     elsewhere: dict[tuple[str, str], list[Provided]] = field(default_factory=dict)
     """Entries of the presets' other versions, by (namespace, name): an import found here exists, but not in the
     version the module is checked against."""
@@ -94,8 +96,8 @@ class Context(Record, frozen=False):
                 Location(path, imp.offset),
                 subject=f"{imp.module}.{imp.name}",
             )
-        if entry.preset is not None and chosen is not None and chosen.info.host_versions != self.host_versions:
-            return None  # the preset's host axis is not the manifest's: its releases are not chosen here
+        if entry.preset is not None and self.preset_axes.get(entry.preset) != self.host_versions:
+            return None  # the preset's host releases are not the manifest's: they are not chosen here
         if self.host_version is None:
             return None
         if in_window(self.host_version, entry.since, entry.until, self.host_versions):
@@ -193,7 +195,7 @@ def _exports_in_force(manifest: Manifest, context: Context) -> list[ExportSpec]:
             continue
         release, axis = context.release_for(info)
         if spec.required_until is not None or spec.alternatives:
-            from .preset_loader import _with
+            from .record import replace
 
             required = spec.required and not (
                 spec.required_until is not None
@@ -205,7 +207,7 @@ def _exports_in_force(manifest: Manifest, context: Context) -> list[ExportSpec]:
                 for extern, since in spec.alternatives
                 if since is None or release is None or not earlier(release, since, axis)
             )
-            spec = _with(spec, required=required, required_until=None, alternatives=alternatives)
+            spec = replace(spec, required=required, required_until=None, alternatives=alternatives)
         exports.append(spec)
     return exports
 
@@ -219,8 +221,13 @@ def select(
 
     findings: list[Finding] = []
     context = Context(host_version, manifest.host_versions, manifest.host_label)
+    context.preset_axes = {info.name: info.host_versions for info in manifest.preset_info}
     pins = dict(manifest.preset_pins)
     for info in manifest.preset_info:
+        if info.extra:
+            from .module_rules import module_findings
+
+            findings.extend(module_findings(path, module, info))
         reading = read_marker(path, module, info) if info.marker else None
         if reading is not None:
             findings.extend(reading.findings)
@@ -270,9 +277,9 @@ MISSING = ("WL101", "WL102", "WL103")
 
 def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
     """Findings about imports a preset's host lacks, with what the preset says to do about them: its advice for
-    whole namespaces (the IC has no WASI: ``wasi-advice``, once per module) and the functions it removed
-    (``removed``)."""
-    from .preset_loader import _with
+    whole namespaces (the IC has no WASI: ``wasi-advice``, once per module), the functions it removed
+    (``removed``) and those it links only on debug chains (Stylus: ``debug-only-imports``)."""
+    from .record import replace
 
     notes: dict[str, str] = {}
     advice: list[tuple[tuple[str, ...], str]] = []
@@ -280,6 +287,11 @@ def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
         for removed in _items(info.extra_value("removed")):
             for name in str(removed.get("name", "")).split(" / "):
                 notes[name.strip()] = str(removed.get("note", ""))
+        debug = info.extra_value("debug-only-imports")
+        if isinstance(debug, dict):
+            for linked in _items(debug.get("imports")):
+                key = f"{linked.get('namespace')}.{linked.get('name')}"
+                notes[key] = f"linked only on debug chains: {debug.get('about')}"
         found = info.extra_value("wasi-advice")
         if isinstance(found, dict) and isinstance(found.get("message"), str):
             namespaces = tuple(n for n in found.get("namespaces", []) if isinstance(n, str))
@@ -291,12 +303,14 @@ def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
     for item in findings:
         if item.code in MISSING:
             namespace, _, name = item.subject.partition(".")
-            if notes.get(name):
-                item = _with(item, message=f"{item.message} (removed from the host: {notes[name]})")
+            if notes.get(item.subject):
+                item = replace(item, message=f"{item.message} ({notes[item.subject]})")
+            elif notes.get(name):
+                item = replace(item, message=f"{item.message} (removed from the host: {notes[name]})")
             for namespaces, message in advice:
                 if namespace in namespaces and (item.path, message) not in advised:
                     advised.add((item.path, message))
-                    item = _with(item, message=f"{item.message}. {message}")
+                    item = replace(item, message=f"{item.message}. {message}")
         out.append(item)
     return out
 

@@ -52,6 +52,7 @@ ENTRY_KEYS = {
     "required": "required",
     "required_until": "required-until",
     "required_one_of": "required-one-of",
+    "limits_from_import": "limits-from-import",
     "alternative_signatures": "alternatives",
 }
 """Keys of a source entry and their spelling in the preset file (None: the entry's place, not a key)."""

@@ -1,0 +1,52 @@
+"""Structural rules a preset's host applies to the module as a whole (WL601), beyond its imports and exports.
+
+A preset's ``[preset] module-rules`` table records what its host refuses about a module's shape, as the data
+helpers read it in the host's source. Most of it is documentation; the rules below are the ones that can be
+decided from the module model, each recognised by its key:
+
+``start_function``
+    the host refuses a module with a start function (Arbitrum Stylus: "wasm start functions not allowed").
+``memories``, when it begins "exactly one"
+    the module must have exactly one memory, imported or defined (Stylus, CosmWasm).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .diagnostics import Finding, Location
+
+if TYPE_CHECKING:
+    from .model import Module
+    from .presetinfo import PresetInfo
+
+
+def module_findings(path: str, module: Module, info: PresetInfo) -> list[Finding]:
+    from .checks import finding
+
+    rules = info.extra_value("module-rules")
+    if not isinstance(rules, dict):
+        return []
+    found = []
+    start = rules.get("start_function")
+    if isinstance(start, str) and module.start is not None:
+        found.append(
+            finding(
+                "WL601",
+                f"the module has a start function (function {module.start}), which {info.name} refuses: {start}",
+                Location(path),
+                subject="start_function",
+            )
+        )
+    memories = rules.get("memories")
+    count = len(module.memories) + sum(1 for imp in module.imports if imp.kind == "memory")
+    if isinstance(memories, str) and memories.startswith("exactly one") and count != 1:
+        found.append(
+            finding(
+                "WL601",
+                f"the module has {count} memories; {info.name} needs {memories}",
+                Location(path),
+                subject="memories",
+            )
+        )
+    return found
