@@ -64,7 +64,7 @@ def listing() -> str:
             lines.append(f"  {info.title}")
         if info is not None and info.versions:
             marker = f"; marker: {info.marker}" if info.marker else ""
-            lines.append(f"  {info.version_label} versions: {', '.join(info.versions)}{marker}")
+            lines.append(f"  versions ({info.version_label}): {', '.join(info.versions)}{marker}")
         if info is not None and info.host_versions:
             lines.append(f"  {info.host} releases: {', '.join(info.host_versions)}")
         spaces = ", ".join(f"{ns} ({counts[ns]})" for ns in sorted(counts))
