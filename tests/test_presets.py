@@ -608,3 +608,14 @@ def test_wasmtime_links_each_corpus_module_against_the_preset_as_wasmlint_says(
         assert not flagged  # linked: a start function or initialiser trapped on a dummy, after linking
     else:
         assert not flagged, f"wasmtime linked what wasmlint refuses: {sorted(flagged)}"
+
+
+@pytest.mark.skipif("proxy-wasm" not in PRESETS, reason="proxy-wasm: its verified source record has not landed")
+def test_a_manifest_with_its_own_releases_checks_a_presets_entries_at_the_presets_newest(tmp_path: Path) -> None:
+    go_filter = ECOSYSTEMS / "proxy-wasm" / "go_filter.wasm"
+    if not go_filter.is_file():
+        pytest.skip("the proxy-wasm corpus has no go_filter.wasm")
+    manifest = tmp_path / "mine.toml"
+    manifest.write_text('[host]\nname = "mine"\nversions = ["1", "2"]\npresets = ["proxy-wasm"]\n')
+    assert run_check([str(go_filter)], manifest=str(manifest), host_versions=("1",)).exit_status == 0
+    assert run_check([str(go_filter)], presets=("proxy-wasm",), host_versions=("1.32",)).exit_status == 1

@@ -254,8 +254,8 @@ RULES: tuple[Rule, ...] = (
         "The module requires a capability (CosmWasm's requires_* exports) that the host version checked lacks.",
         "The VM refuses to store a contract that requires a capability the chain does not offer "
         "(check_wasm_capabilities).",
-        "contract.wasm: WL505 export requires_cosmwasm_2_1 asks for capability cosmwasm_2_1, offered from cosmwasm "
-        "VM 2.1 on; checked as cosmwasm VM 1.4 (pinned)",
+        "contract.wasm: WL505 export requires_cosmwasm_2_1 asks for capability cosmwasm_2_1, offered from "
+        "cosmwasm-vm (wasmvm) 2.1 on; checked against cosmwasm-vm (wasmvm) 2.0",
         "Deploy to a chain whose VM offers it, or build without the cargo feature that requires it.",
     ),
     Rule(

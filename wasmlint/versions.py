@@ -70,12 +70,11 @@ class Context(Record, frozen=False):
     chosen: dict[str, Chosen] = field(default_factory=dict)
     preset_axes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each preset's host releases (empty for a preset without them)."""
+    preset_hosts: dict[str, str] = field(default_factory=dict)
+    """The name of each preset's host (``Envoy``), for messages."""
     elsewhere: dict[tuple[str, str], list[Provided]] = field(default_factory=dict)
     """Entries of the presets' other versions, by (namespace, name): an import found here exists, but not in the
     version the module is checked against."""
-
-    def host_shown(self, version: str) -> str:
-        return f"{self.host_label} {version}" if self.host_label else f"host {version}"
 
     def unavailable(self, path: str, imp: Import, entry: Provided, shown: str) -> Finding | None:
         """WL110 or WL111 when ``entry`` lies outside the host release or preset version checked, else None."""
@@ -96,16 +95,20 @@ class Context(Record, frozen=False):
                 Location(path, imp.offset),
                 subject=f"{imp.module}.{imp.name}",
             )
+        release, axis, label = self.host_version, self.host_versions, self.host_label
         if entry.preset is not None and self.preset_axes.get(entry.preset) != self.host_versions:
-            return None  # the preset's host releases are not the manifest's: they are not chosen here
-        if self.host_version is None:
+            # the preset's host releases are not the manifest's: it is checked as of its newest release
+            axis, label = self.preset_axes.get(entry.preset, ()), self.preset_hosts.get(entry.preset, "")
+            release = axis[-1] if axis else None
+        if release is None or in_window(release, entry.since, entry.until, axis):
             return None
-        if in_window(self.host_version, entry.since, entry.until, self.host_versions):
-            return None
+
+        def host(version: str) -> str:
+            return f"{label} {version}" if label else f"host {version}"
+
         return finding(
             "WL110",
-            f"import {shown} is provided {_window(entry, self.host_shown)}; checked against "
-            f"{self.host_shown(self.host_version)}",
+            f"import {shown} is provided {_window(entry, host)}; checked against {host(release)}",
             Location(path, imp.offset),
             subject=f"{imp.module}.{imp.name}",
         )
@@ -222,6 +225,7 @@ def select(
     findings: list[Finding] = []
     context = Context(host_version, manifest.host_versions, manifest.host_label)
     context.preset_axes = {info.name: info.host_versions for info in manifest.preset_info}
+    context.preset_hosts = {info.name: info.host or info.name for info in manifest.preset_info}
     pins = dict(manifest.preset_pins)
     for info in manifest.preset_info:
         if info.extra:
