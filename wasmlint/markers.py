@@ -102,21 +102,31 @@ COSMWASM_LEGACY = re.compile(r"cosmwasm_vm_version_([0-9]+)")
 
 
 def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
-    """``interface_version_8`` (exactly one ``interface_version_*`` export), capabilities as ``requires_*`` exports;
-    ``interface_version_5`` to ``_7`` and ``cosmwasm_vm_version_N`` mark contracts no current VM accepts."""
+    """``interface_version_N`` (exactly one such export; N among the preset's versions), capabilities as
+    ``requires_*`` exports; the markers of older toolchains (the preset's ``legacy_markers``: ``interface_version_5``
+    to ``_7``, ``cosmwasm_vm_version_N``) mark contracts no current VM accepts (WL504)."""
     reading = Reading()
-    accepted = _strings(info.extra_value("interface_versions")) or ["interface_version_8"]
+    accepted = " or ".join(f"interface_version_{version}" for version in info.versions) or "interface_version_8"
+    legacy = {
+        str(item.get("marker")): str(item.get("cosmwasm_std", ""))
+        for item in _rules(info.extra_value("legacy-markers"))
+    }
     interface = [exp for exp in module.exports if COSMWASM_INTERFACE.fullmatch(exp.name)]
     legacy_vm = [exp for exp in module.exports if COSMWASM_LEGACY.fullmatch(exp.name)]
     for exp in module.exports:
         if exp.name.startswith("requires_"):
             reading.capabilities.append((exp.name[len("requires_") :], exp.offset))
+
+    def old(exp_name: str, fallback: str) -> str:
+        std = legacy.get(exp_name)
+        return f"cosmwasm-std {std}" if std else fallback
+
     for exp in legacy_vm:
         reading.findings.append(
             _finding(
                 "WL504",
-                f"export {exp.name} marks a contract for CosmWasm 0.13 or older; current VMs accept only "
-                f"{' or '.join(accepted)}: rebuild it with a current cosmwasm-std",
+                f"export {exp.name} marks a contract built with {old(exp.name, 'cosmwasm-std 0.13 or older')} "
+                f"(legacy); current VMs accept only {accepted} and refuse it: rebuild it with a current cosmwasm-std",
                 path,
                 exp.offset,
                 exp.name,
@@ -127,7 +137,7 @@ def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
             reading.findings.append(
                 _finding(
                     "WL501",
-                    f"no {' or '.join(accepted)} export: the VM refuses a contract without its interface marker "
+                    f"no {accepted} export: the VM refuses a contract without its interface marker "
                     "(missing a required marker export: interface_version_*)",
                     path,
                     None,
@@ -147,15 +157,16 @@ def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
             )
         )
     for exp in interface:
-        number = int(COSMWASM_INTERFACE.fullmatch(exp.name).group(1))  # type: ignore[union-attr]
-        if exp.name in accepted:
-            reading.why = f"marker export {exp.name}"
-        elif 5 <= number < 8:
+        number = exp.name[len("interface_version_") :]
+        if number in info.versions:
+            if reading.version is None:
+                reading.version, reading.why = number, f"declared by export {exp.name}"
+        elif exp.name in legacy or number in ("5", "6", "7"):
             reading.findings.append(
                 _finding(
                     "WL504",
-                    f"export {exp.name} marks a contract for CosmWasm 0.14 to 0.16 (legacy); current VMs accept only "
-                    f"{' or '.join(accepted)}: rebuild it with cosmwasm-std 1.0 or later",
+                    f"export {exp.name} marks a contract built with {old(exp.name, 'cosmwasm-std 0.14 to 0.16')} "
+                    f"(legacy); current VMs accept only {accepted}: rebuild it with cosmwasm-std 1.0 or later",
                     path,
                     exp.offset,
                     exp.name,
@@ -165,8 +176,7 @@ def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
             reading.findings.append(
                 _finding(
                     "WL502",
-                    f"export {exp.name} names an interface version the VM does not know (it accepts "
-                    f"{' or '.join(accepted)})",
+                    f"export {exp.name} names an interface version the VM does not know (it accepts {accepted})",
                     path,
                     exp.offset,
                     exp.name,
@@ -347,10 +357,6 @@ def ic(path: str, module: Module, info: PresetInfo) -> Reading:
 
 def _in_versions(info: PresetInfo, *candidates: str) -> str | None:
     return next((c for c in candidates if c in info.versions), None)
-
-
-def _strings(value: object) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _rules(value: object) -> list[dict[str, object]]:

@@ -282,7 +282,8 @@ MISSING = ("WL101", "WL102", "WL103")
 def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
     """Findings about imports a preset's host lacks, with what the preset says to do about them: its advice for
     whole namespaces (the IC has no WASI: ``wasi-advice``, once per module), the functions it removed
-    (``removed``) and those it links only on debug chains (Stylus: ``debug-only-imports``)."""
+    (``removed``), those it links only on debug chains (Stylus: ``debug-only-imports``) and those of legacy
+    toolchains (CosmWasm: ``legacy-markers``)."""
     from .record import replace
 
     notes: dict[str, str] = {}
@@ -296,6 +297,12 @@ def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
             for linked in _items(debug.get("imports")):
                 key = f"{linked.get('namespace')}.{linked.get('name')}"
                 notes[key] = f"linked only on debug chains: {debug.get('about')}"
+        for legacy in _items(info.extra_value("legacy-markers")):
+            era = legacy.get("era_imports")
+            for key in era if isinstance(era, list) else []:
+                notes[str(key)] = (
+                    f"an import of cosmwasm-std {legacy.get('cosmwasm_std')} contracts, which no current VM links"
+                )
         found = info.extra_value("wasi-advice")
         if isinstance(found, dict) and isinstance(found.get("message"), str):
             namespaces = tuple(n for n in found.get("namespaces", []) if isinstance(n, str))
