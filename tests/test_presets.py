@@ -619,3 +619,17 @@ def test_a_manifest_with_its_own_releases_checks_a_presets_entries_at_the_preset
     manifest.write_text('[host]\nname = "mine"\nversions = ["1", "2"]\npresets = ["proxy-wasm"]\n')
     assert run_check([str(go_filter)], manifest=str(manifest), host_versions=("1",)).exit_status == 0
     assert run_check([str(go_filter)], presets=("proxy-wasm",), host_versions=("1.32",)).exit_status == 1
+
+
+@pytest.mark.skipif("ic" not in PRESETS, reason="ic: its verified source record has not landed")
+def test_an_export_family_has_the_type_the_host_calls(wat2wasm: Any, tmp_path: Path) -> None:
+    path = tmp_path / "canister.wasm"
+    path.write_bytes(
+        wat2wasm(
+            """(module (import "ic0" "msg_reply" (func)) (memory 1) (func $q (param i32)) (func $u)
+              (export "canister_query greet" (func $q)) (export "canister_update set" (func $u)))"""
+        )
+    )
+    result = run_check([str(path)], presets=("ic",))
+    assert [(f.code, f.subject) for f in result.findings] == [("WL202", "canister_query greet")]
+    assert "as () -> ()" in result.findings[0].message

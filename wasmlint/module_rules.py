@@ -8,6 +8,9 @@ decided from the module model, each recognised by its key:
     the host refuses a module with a start function (Arbitrum Stylus: "wasm start functions not allowed").
 ``memories``, when it begins "exactly one"
     the module must have exactly one memory, imported or defined (Stylus, CosmWasm).
+
+and a preset's ``export-families`` (exports named by a prefix, such as the IC's ``canister_query NAME``): each
+export of the family must be a function of the family's type, or the host refuses the module (WL202).
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ if TYPE_CHECKING:
 def module_findings(path: str, module: Module, info: PresetInfo) -> list[Finding]:
     from .checks import finding
 
+    found = _family_findings(path, module, info)
     rules = info.extra_value("module-rules")
     if not isinstance(rules, dict):
-        return []
-    found = []
+        return found
     start = rules.get("start_function")
     if isinstance(start, str) and module.start is not None:
         found.append(
@@ -49,4 +52,34 @@ def module_findings(path: str, module: Module, info: PresetInfo) -> list[Finding
                 subject="memories",
             )
         )
+    return found
+
+
+def _family_findings(path: str, module: Module, info: PresetInfo) -> list[Finding]:
+    from .checks import finding
+    from .signature import SignatureError, parse_signature
+
+    families = info.extra_value("export-families")
+    if not isinstance(families, list):
+        return []
+    found = []
+    for family in families:
+        if not isinstance(family, dict) or not isinstance(family.get("prefix"), str):
+            continue
+        prefix = family["prefix"]
+        try:
+            wanted = parse_signature(str(family.get("signature")))
+        except SignatureError:
+            continue
+        for exp in module.exports:
+            if exp.name.startswith(prefix) and (exp.kind != "func" or exp.type != wanted):
+                what = exp.type if exp.kind == "func" else f"a {exp.kind}"
+                found.append(
+                    finding(
+                        "WL202",
+                        f"export {exp.name} is {what}; the host calls every {prefix.strip()} export as {wanted}",
+                        Location(path, exp.offset),
+                        subject=exp.name,
+                    )
+                )
     return found

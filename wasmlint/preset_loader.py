@@ -27,6 +27,7 @@ INFO_KEYS = {
     "capabilities",
     "notes",
 }
+"""The keys of [preset] read into PresetInfo's fields; any other key is kept as data (``PresetInfo.extra``)."""
 
 
 class Bundle(Record):

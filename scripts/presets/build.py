@@ -202,12 +202,18 @@ def render(record: dict[str, Any], source_name: str) -> str:
             unnamed.append(entry)
         else:
             raise SourceError(f"{source_name}: exports[{index}]: `name` is required")
+    for entry in unnamed:
+        if isinstance(entry.get("name_prefix"), str) and isinstance(entry.get("signature"), str):
+            # a family of exports by prefix: the host calls each with this type (WL202 otherwise)
+            family = {"prefix": entry["name_prefix"], "signature": entry["signature"], "source": entry.get("source")}
+            lines += ["", "[[preset.export-families]]"]
+            lines.extend(f"{key} = {toml_value(value)}" for key, value in family.items() if value is not None)
     if exports or unnamed:
         lines += ["", "[exports]"]
-        for entry in unnamed:  # a family of exports by name: documented, not checked (manifests name exports)
-            family = entry.get("name_pattern") or entry["name_prefix"] + "*"
+        for entry in unnamed:  # documented beside the named exports (manifests name exports one by one)
+            family_name = entry.get("name_pattern") or entry["name_prefix"] + "*"
             rest = "; ".join(f"{k}: {v}" for k, v in entry.items() if k not in ("name_prefix", "name_pattern"))
-            lines.append(f"# exports named {toml_string(family)}: {rest}")
+            lines.append(f"# exports named {toml_string(family_name)}: {rest}")
         for export_name in sorted(exports):
             lines.extend(entry_lines(export_name, exports[export_name], f"{source_name}: exports"))
     return "\n".join(lines) + "\n"
