@@ -633,3 +633,13 @@ def test_an_export_family_has_the_type_the_host_calls(wat2wasm: Any, tmp_path: P
     result = run_check([str(path)], presets=("ic",))
     assert [(f.code, f.subject) for f in result.findings] == [("WL202", "canister_query greet")]
     assert "as () -> ()" in result.findings[0].message
+
+
+def test_version_order_follows_the_declared_list_else_natural_order() -> None:
+    from wasmlint.versions import earlier, in_window
+
+    assert earlier("1.9", "1.10", ()) and not earlier("1.10", "1.9", ())
+    axis = ("20", "21", "22")
+    assert earlier("19", "20", axis) and earlier("21", "22", axis) and not earlier("23", "22", axis)
+    assert not in_window("20", "19", "20", axis)  # Soroban's t.0: from 19 until 20, so in no protocol it knows
+    assert earlier("beta", "alpha", ("beta", "alpha"))  # a declared list wins over any natural order

@@ -26,11 +26,9 @@ def natural_key(version: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts)
 
 
-def version_index(version: str, axis: tuple[str, ...]) -> float | tuple[tuple[int, int | str], ...]:
-    """A sort key for ``version`` among versions of one axis: its place in ``axis`` (a version not in it goes where
-    its natural order puts it among them); the natural order itself when the axis is not declared."""
-    if not axis:
-        return natural_key(version)
+def place(version: str, axis: tuple[str, ...]) -> float:
+    """Where ``version`` lies on a declared ``axis``: its index, or between the versions its natural order puts
+    it (Soroban's ``since = "19"`` on an axis that starts at 20)."""
     if version in axis:
         return float(axis.index(version))
     key = natural_key(version)
@@ -38,9 +36,10 @@ def version_index(version: str, axis: tuple[str, ...]) -> float | tuple[tuple[in
 
 
 def earlier(first: str, second: str, axis: tuple[str, ...]) -> bool:
-    """Whether ``first`` comes before ``second`` on ``axis``."""
-    a, b = version_index(first, axis), version_index(second, axis)
-    return a < b  # type: ignore[operator]
+    """Whether ``first`` comes before ``second``: by their places on ``axis``, or by natural order without one."""
+    if not axis:
+        return natural_key(first) < natural_key(second)
+    return place(first, axis) < place(second, axis)
 
 
 def in_window(version: str, since: str | None, until: str | None, axis: tuple[str, ...]) -> bool:
