@@ -643,3 +643,12 @@ def test_version_order_follows_the_declared_list_else_natural_order() -> None:
     assert earlier("19", "20", axis) and earlier("21", "22", axis) and not earlier("23", "22", axis)
     assert not in_window("20", "19", "20", axis)  # Soroban's t.0: from 19 until 20, so in no protocol it knows
     assert earlier("beta", "alpha", ("beta", "alpha"))  # a declared list wins over any natural order
+
+
+def test_every_preset_checks_every_corpus_module_without_failing() -> None:
+    """Every module of the corpus (other ecosystems' included) against every preset: findings, never a traceback."""
+    modules = [str(path) for path in sorted((ROOT / "corpus").rglob("*.wasm"))]
+    for name in PRESETS:
+        result = run_check(modules, presets=(name,))
+        assert not result.failures, result.failures
+        assert all(f.code in RULES_BY_CODE for f in result.findings)
