@@ -652,3 +652,15 @@ def test_every_preset_checks_every_corpus_module_without_failing() -> None:
         result = run_check(modules, presets=(name,))
         assert not result.failures, result.failures
         assert all(f.code in RULES_BY_CODE for f in result.findings)
+
+
+@pytest.mark.skipif("cosmwasm" not in PRESETS, reason="cosmwasm: its verified source record has not landed")
+def test_a_preset_check_on_a_cache_hit_parses_no_toml_and_imports_no_json_or_regex(tmp_path: Path) -> None:
+    from probe import run_wasmlint
+
+    contract = ECOSYSTEMS / "cosmwasm" / "legacy_cosmwasm_vm_version_4.wasm"
+    for _ in range(2):  # a miss (whatever the cache held), then a hit
+        status, modules, _ = run_wasmlint(tmp_path, "check", "--preset", "cosmwasm", contract)
+        assert status == 1
+    assert "wasmlint.markers" in modules and "wasmlint.versions" in modules
+    assert not modules & {"json", "re", "tomllib", "tomli", "wasmlint.preset_loader", "wasmlint.catalog"}, modules

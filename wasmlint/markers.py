@@ -11,7 +11,6 @@ every fault is a finding, never an exception.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -97,8 +96,10 @@ def proxy_wasm(path: str, module: Module, info: PresetInfo) -> Reading:
     return reading
 
 
-COSMWASM_INTERFACE = re.compile(r"interface_version_([0-9]+)")
-COSMWASM_LEGACY = re.compile(r"cosmwasm_vm_version_([0-9]+)")
+def _numbered(name: str, prefix: str) -> bool:
+    """``name`` is ``prefix`` followed by a decimal number (``interface_version_8``)."""
+    number = name[len(prefix) :]
+    return name.startswith(prefix) and number.isascii() and number.isdigit()
 
 
 def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
@@ -111,8 +112,8 @@ def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
         str(item.get("marker")): str(item.get("cosmwasm_std", ""))
         for item in _rules(info.extra_value("legacy-markers"))
     }
-    interface = [exp for exp in module.exports if COSMWASM_INTERFACE.fullmatch(exp.name)]
-    legacy_vm = [exp for exp in module.exports if COSMWASM_LEGACY.fullmatch(exp.name)]
+    interface = [exp for exp in module.exports if _numbered(exp.name, "interface_version_")]
+    legacy_vm = [exp for exp in module.exports if _numbered(exp.name, "cosmwasm_vm_version_")]
     for exp in module.exports:
         if exp.name.startswith("requires_"):
             reading.capabilities.append((exp.name[len("requires_") :], exp.offset))

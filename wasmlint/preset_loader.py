@@ -124,11 +124,7 @@ def preset_info(doc: Document, name: str) -> PresetInfo:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise doc.fail(("preset", "capabilities"), "each capability must be a table with `name`")
         capabilities.append(Capability(item["name"], item.get("since"), str(item.get("source", ""))))
-    import json  # only for the ecosystems' presets
-
-    extra = tuple(
-        (key, json.dumps(value, sort_keys=True)) for key, value in sorted(table.items()) if key not in INFO_KEYS
-    )
+    extra = tuple((key, value) for key, value in sorted(table.items()) if key not in INFO_KEYS)
     return PresetInfo(
         name=name,
         title=text("title") or "",
