@@ -664,3 +664,23 @@ def test_a_preset_check_on_a_cache_hit_parses_no_toml_and_imports_no_json_or_reg
         assert status == 1
     assert "wasmlint.markers" in modules and "wasmlint.versions" in modules
     assert not modules & {"json", "re", "tomllib", "tomli", "wasmlint.preset_loader", "wasmlint.catalog"}, modules
+
+
+@pytest.mark.parametrize(
+    ("name", "file", "said"),
+    [
+        ("ic", "zig_greet_wasi.wasm", "wasi2ic"),  # the IC has no WASI: what to do instead, once per module
+        ("ic", "wasm32_removed_and_wrong_module.wasm", "removed from the host"),
+        ("stylus", "debug_console.wasm", "linked only on debug chains"),
+        ("shopify-functions", "untrampolined_v2.wasm", "an untrampolined build"),
+        ("cosmwasm", "legacy_cosmwasm_vm_version_4.wasm", "cosmwasm-std 0.11-0.13"),
+    ],
+)
+def test_findings_say_what_the_preset_knows_about_an_import_its_host_lacks(name: str, file: str, said: str) -> None:
+    path = ECOSYSTEMS / name / file
+    if name not in PRESETS or not path.is_file():
+        pytest.skip(f"{name}/{file} has not landed")
+    messages = [f.message for f in run_check([str(path)], presets=(name,)).findings]
+    assert sum(said in message for message in messages) >= 1, messages
+    if said == "wasi2ic":
+        assert sum(said in message for message in messages) == 1 and len(messages) > 1

@@ -274,8 +274,8 @@ RULES: tuple[Rule, ...] = (
         "The module imports from namespaces that the host refuses to link together.",
         "Some hosts pick one provider per module from its import namespaces (Shopify's function-runner) and "
         "refuse combinations they cannot serve.",
-        "function.wasm: WL507 the module imports from shopify_function_v1 and javy_quickjs_provider_v3 together, "
-        "which the host refuses",
+        "function.wasm: WL507 the module imports from shopify_function_v2 and from wasi_snapshot_preview1, which "
+        "the host refuses: cannot use `shopify_function_v2` and import WASI (build for wasm32-unknown-unknown)",
         "Build with one toolchain version throughout (the SDK and its JavaScript provider of the same release).",
     ),
     Rule(

@@ -282,15 +282,17 @@ def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
     """Findings about imports a preset's host lacks, with what the preset says to do about them: its advice for
     whole namespaces (the IC has no WASI: ``wasi-advice``, once per module), the functions it removed
     (``removed``), those it links only on debug chains (Stylus: ``debug-only-imports``) and those of legacy
-    toolchains (CosmWasm: ``legacy-markers``)."""
+    toolchains (CosmWasm: ``legacy-markers``) or builds (Shopify's untrampolined names: ``trampoline``)."""
     from .record import replace
 
     notes: dict[str, str] = {}
+    removed_names: set[str] = set()
     advice: list[tuple[tuple[str, ...], str]] = []
     for info in manifest.preset_info:
         for removed in _items(info.extra_value("removed")):
             for name in str(removed.get("name", "")).split(" / "):
                 notes[name.strip()] = str(removed.get("note", ""))
+                removed_names.add(name.strip())
         debug = info.extra_value("debug-only-imports")
         if isinstance(debug, dict):
             for linked in _items(debug.get("imports")):
@@ -301,6 +303,12 @@ def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
             for key in era if isinstance(era, list) else []:
                 notes[str(key)] = (
                     f"an import of cosmwasm-std {legacy.get('cosmwasm_std')} contracts, which no current VM links"
+                )
+        trampoline = info.extra_value("trampoline")
+        if isinstance(trampoline, dict) and isinstance(trampoline.get("names"), dict):
+            for name, renamed in trampoline["names"].items():
+                notes[str(name)] = (
+                    f"an untrampolined build: the trampoline of the Shopify CLI's build renames it to {renamed}"
                 )
         found = info.extra_value("wasi-advice")
         if isinstance(found, dict) and isinstance(found.get("message"), str):
@@ -315,8 +323,10 @@ def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
             namespace, _, name = item.subject.partition(".")
             if notes.get(item.subject):
                 item = replace(item, message=f"{item.message} ({notes[item.subject]})")
-            elif notes.get(name):
+            elif notes.get(name) and name in removed_names:
                 item = replace(item, message=f"{item.message} (removed from the host: {notes[name]})")
+            elif notes.get(name):
+                item = replace(item, message=f"{item.message} ({notes[name]})")
             for namespaces, message in advice:
                 if namespace in namespaces and (item.path, message) not in advised:
                     advised.add((item.path, message))
