@@ -66,7 +66,7 @@ def listing() -> str:
             marker = f"; marker: {info.marker}" if info.marker else ""
             lines.append(f"  versions ({info.version_label}): {', '.join(info.versions)}{marker}")
         if info is not None and info.host_versions:
-            lines.append(f"  {info.host} releases: {', '.join(info.host_versions)}")
+            lines.append(f"  host versions ({info.host}; --host-version): {', '.join(info.host_versions)}")
         spaces = ", ".join(f"{ns} ({counts[ns]})" for ns in sorted(counts))
         lines.append(f"  namespaces (functions): {spaces}")
         sdk_only = sum(1 for e in found.provided if e.sdk_only)
