@@ -684,3 +684,36 @@ def test_findings_say_what_the_preset_knows_about_an_import_its_host_lacks(name:
     assert sum(said in message for message in messages) >= 1, messages
     if said == "wasi2ic":
         assert sum(said in message for message in messages) == 1 and len(messages) > 1
+
+
+INIT_CASES = [
+    ("proxy-wasm", "go_filter.wasm", ["proxy-wasm"]),  # Envoy's own WASI subset, not all of WASI
+    ("cosmwasm", "cw20-base.wasm", ["cosmwasm"]),
+    ("soroban", "counter_p22.wasm", ["soroban"]),
+    ("ic", "zig_greet_wasm32.wasm", ["ic"]),
+    ("stylus", "counter.wasm", ["stylus"]),
+    ("wasi-threads", "sum_threads.wasm", ["wasi_snapshot_preview1", "wasi-threads"]),
+    ("shopify-functions", "wasm_api_v2.wasm", ["shopify-functions"]),
+    ("near", "avlTreeContract.wasm", []),  # no marker and only env: nothing to recognise it by
+]
+
+
+@pytest.mark.parametrize(("name", "file", "presets"), INIT_CASES, ids=[case[0] for case in INIT_CASES])
+def test_init_names_the_ecosystem_preset_and_check_passes_with_it(
+    name: str, file: str, presets: list[str], tmp_path: Path
+) -> None:
+    module = ECOSYSTEMS / name / file
+    if name not in PRESETS or not module.is_file():
+        pytest.skip(f"{name}/{file} has not landed")
+    output = tmp_path / "wasmlint.toml"
+    code, _, err = run("init", "-o", output, module)
+    assert code == 0, err
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    written = tomllib.loads(output.read_text(encoding="utf-8"))
+    assert written["host"]["presets"] == presets
+    if presets:
+        assert not written.get("imports"), written.get("imports")  # every import is the preset's
+    assert run("check", "--manifest", output, module) == (0, "", "")

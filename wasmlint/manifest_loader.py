@@ -143,8 +143,13 @@ class Loader:
             provided[(entry.namespace, entry.name, None)] = entry
         own_exports = self.exports(doc)
         for spec_export in own_exports:
+            group = None
             for export_key in [export_key for export_key in exports if export_key[0] == spec_export.name]:
-                del exports[export_key]
+                group = group or exports.pop(export_key).one_of
+            if group is not None:  # a re-declared member of a preset's group stays in the group
+                from .record import replace
+
+                spec_export = replace(spec_export, one_of=group)
             exports[(spec_export.name, None)] = spec_export
         if host_versions is None:
             host_versions = base.host_versions if base else ()
