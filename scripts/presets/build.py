@@ -165,8 +165,20 @@ def render(record: dict[str, Any], source_name: str) -> str:
         lines.append("notes = [")
         lines.extend(f"  {toml_string(note)}," for note in record["notes"])
         lines.append("]")
+    tables: list[str] = []  # the record's own keys: plain values here, tables and arrays of tables after [preset]
     for key in sorted(set(record) - PRESET_KEYS):
-        lines.append(f"{toml_key(key.replace('_', '-') if key.isidentifier() else key)} = {toml_value(record[key])}")
+        spelled = toml_key(key.replace("_", "-") if key.isidentifier() else key)
+        value = record[key]
+        if isinstance(value, dict) and value:
+            tables += ["", f"[preset.{spelled}]"]
+            tables.extend(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items() if v is not None)
+        elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            for item in value:
+                tables += ["", f"[[preset.{spelled}]]"]
+                tables.extend(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in item.items() if v is not None)
+        else:
+            lines.append(f"{spelled} = {toml_value(value)}")
+    lines += tables
     sources = record.get("sources") or {}
     if not isinstance(sources, dict):
         raise SourceError(f"{source_name}: `sources` must be an object of key: citation")
