@@ -717,3 +717,18 @@ def test_init_names_the_ecosystem_preset_and_check_passes_with_it(
     if presets:
         assert not written.get("imports"), written.get("imports")  # every import is the preset's
     assert run("check", "--manifest", output, module) == (0, "", "")
+
+
+def test_usage_errors_of_the_new_options_exit_2(wat2wasm: Any, tmp_path: Path) -> None:
+    plugin = proxy_module(wat2wasm, tmp_path, "proxy_abi_version_0_2_1")
+    plain = tmp_path / "plain.toml"
+    plain.write_text('[imports.env]\nproxy_log = "(i32, i32, i32) -> i32"\n')
+    for args, said in (
+        (("--manifest", plain, "--host-version", "1.0"), "the manifest declares no host versions"),
+        (("--preset", "proxy-wasm@"), "a version must follow '@'"),
+        (("--preset", "proxy-wasm@9"), "has no version '9'"),
+        (("--preset", "envoy"), "unknown preset 'envoy'"),
+        (("--preset", "proxy-wasm", "--host-version", "0.9"), "no host version '0.9'; Envoy versions: 1.17"),
+    ):
+        code, _, err = run("check", *args, plugin)
+        assert code == 2 and said in err, (args, err)
