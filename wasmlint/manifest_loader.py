@@ -194,10 +194,14 @@ class Loader:
             bundle = preset_bundle(self, PRESET_ALIASES.get(base, base) + at + version, "<command line>", None)
             names.append(bundle.name)
             shown.append(bundle.name + at + version)
+            taken = {(ns, n) for ns, n, _ in provided}  # as in a manifest: the first preset naming a function wins
             for entry in bundle.provided:
-                provided.setdefault((entry.namespace, entry.name, entry.versions), entry)
+                if (entry.namespace, entry.name) not in taken:
+                    provided[(entry.namespace, entry.name, entry.versions)] = entry
+            taken_exports = {n for n, _ in exports}
             for spec_export in bundle.exports:
-                exports.setdefault((spec_export.name, spec_export.versions), spec_export)
+                if spec_export.name not in taken_exports:
+                    exports[(spec_export.name, spec_export.versions)] = spec_export
             if bundle.info is not None:
                 infos.append(bundle.info)
             if bundle.pin is not None:
