@@ -173,6 +173,8 @@ def _export_line(spec: ExportSpec, info: PresetInfo | None, version: str | None)
     notes = [f"source: {spec.cite}"] if spec.cite else []
     if spec.required_until:
         notes.append(f"required until {spec.required_until}")
+    if spec.one_of:
+        notes.append(f"the host needs one export of group {spec.one_of} (presets = [...] checks it; a copy does not)")
     notes += [f"also {alt}" + (f" from {since}" if since else "") for alt, since in spec.alternatives]
     comment = f"  # {'; '.join(notes)}" if notes else ""
     if absent:
