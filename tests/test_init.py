@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wasmlint.manifest.load import load_manifest
 
 from wasmlint.cli import main
 from wasmlint.decode.module import decode_path
 from wasmlint.gen.scaffold import expressible
+from wasmlint.manifest.load import load_manifest
 
 if sys.version_info >= (3, 11):
     import tomllib

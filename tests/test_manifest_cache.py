@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from probe import run_wasmlint
+
 from wasmlint.manifest.load import load_manifest, preset_manifest
 from wasmlint.manifest.values import Manifest, ManifestError
-
 from wasmlint.record import to_plain
 
 ROOT = Path(__file__).resolve().parent.parent

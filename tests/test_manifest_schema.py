@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft7Validator  # type: ignore[import-untyped]
+
+from wasmlint.decode.module import decode_path
+from wasmlint.gen.scaffold import manifest_for
 from wasmlint.manifest.catalog import summary
 from wasmlint.manifest.config import TOOL_KEYS
 from wasmlint.manifest.load import load_manifest
 from wasmlint.manifest.loader import EXPORT_KEYS, HOST_KEYS, IMPORT_KEYS, LINT_KEYS, PHASE_KEYS, TOP_KEYS
 from wasmlint.manifest.values import PRESET_ALIASES, PRESETS, ManifestError
-
-from wasmlint.decode.module import decode_path
-from wasmlint.gen.scaffold import manifest_for
 from wasmlint.model import EXTERN_KINDS
 
 if sys.version_info >= (3, 11):

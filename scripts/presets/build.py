@@ -52,6 +52,7 @@ ENTRY_KEYS = {
     "required": "required",
     "required_until": "required-until",
     "required_one_of": "required-one-of",
+    "limits_from_import": "limits-from-import",
     "alternative_signatures": "alternatives",
 }
 """Keys of a source entry and their spelling in the preset file (None: the entry's place, not a key)."""
@@ -164,8 +165,20 @@ def render(record: dict[str, Any], source_name: str) -> str:
         lines.append("notes = [")
         lines.extend(f"  {toml_string(note)}," for note in record["notes"])
         lines.append("]")
+    tables: list[str] = []  # the record's own keys: plain values here, tables and arrays of tables after [preset]
     for key in sorted(set(record) - PRESET_KEYS):
-        lines.append(f"{toml_key(key.replace('_', '-') if key.isidentifier() else key)} = {toml_value(record[key])}")
+        spelled = toml_key(key.replace("_", "-") if key.isidentifier() else key)
+        value = record[key]
+        if isinstance(value, dict) and value:
+            tables += ["", f"[preset.{spelled}]"]
+            tables.extend(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items() if v is not None)
+        elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            for item in value:
+                tables += ["", f"[[preset.{spelled}]]"]
+                tables.extend(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in item.items() if v is not None)
+        else:
+            lines.append(f"{spelled} = {toml_value(value)}")
+    lines += tables
     sources = record.get("sources") or {}
     if not isinstance(sources, dict):
         raise SourceError(f"{source_name}: `sources` must be an object of key: citation")
@@ -193,10 +206,26 @@ def render(record: dict[str, Any], source_name: str) -> str:
         for entry_name in sorted(by_namespace[namespace]):
             lines.extend(entry_lines(entry_name, by_namespace[namespace][entry_name], f"{source_name}: {namespace}"))
     exports: dict[str, list[dict[str, Any]]] = {}
-    for entry in record.get("exports") or []:
-        exports.setdefault(entry["name"], []).append(entry)
-    if exports:
+    unnamed = []
+    for index, entry in enumerate(record.get("exports") or []):
+        if isinstance(entry.get("name"), str):
+            exports.setdefault(entry["name"], []).append(entry)
+        elif isinstance(entry.get("name_prefix"), str) or isinstance(entry.get("name_pattern"), str):
+            unnamed.append(entry)
+        else:
+            raise SourceError(f"{source_name}: exports[{index}]: `name` is required")
+    for entry in unnamed:
+        if isinstance(entry.get("name_prefix"), str) and isinstance(entry.get("signature"), str):
+            # a family of exports by prefix: the host calls each with this type (WL202 otherwise)
+            family = {"prefix": entry["name_prefix"], "signature": entry["signature"], "source": entry.get("source")}
+            lines += ["", "[[preset.export-families]]"]
+            lines.extend(f"{key} = {toml_value(value)}" for key, value in family.items() if value is not None)
+    if exports or unnamed:
         lines += ["", "[exports]"]
+        for entry in unnamed:  # documented beside the named exports (manifests name exports one by one)
+            family_name = entry.get("name_pattern") or entry["name_prefix"] + "*"
+            rest = "; ".join(f"{k}: {v}" for k, v in entry.items() if k not in ("name_prefix", "name_pattern"))
+            lines.append(f"# exports named {toml_string(family_name)}: {rest}")
         for export_name in sorted(exports):
             lines.extend(entry_lines(export_name, exports[export_name], f"{source_name}: exports"))
     return "\n".join(lines) + "\n"

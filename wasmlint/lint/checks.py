@@ -123,10 +123,13 @@ def missing_import(path: str, imp: Import, manifest: Manifest) -> Finding:
     elsewhere = [entry for entry in manifest.by_name(imp.name) if entry.namespace != imp.module]
     if elsewhere:
         namespaces = ", ".join(sorted({entry.namespace for entry in elsewhere}))
+        fix = f"import it from {elsewhere[0].namespace}"
+        if elsewhere[0].preset is None:
+            fix = f"register the host function under {imp.module}, or {fix}"
         return finding(
             "WL102",
             f"{described} is not provided in namespace {imp.module}; the host provides {imp.name} in {namespaces}: "
-            f"register the host function under {imp.module}, or import it from {elsewhere[0].namespace}",
+            f"{fix}",
             where,
             related=_manifest_location(elsewhere[0]),
             subject=key,
@@ -173,13 +176,16 @@ def import_against_entry(path: str, imp: Import, entry: Provided) -> Iterator[Fi
         if (imp.type.params, imp.type.results) != (entry.type.params, entry.type.results):  # type: ignore[union-attr]
             yield finding(
                 "WL105",
-                f"import {key} has signature {imp.type}, the host provides {entry.type}{_mismatch_cause(imp, entry)}",
+                f"import {key} has signature {imp.type}, the host provides {entry.type}{_mismatch_cause(imp, entry)}"
+                + (" (the host's type is known from an SDK's declaration only)" if entry.sdk_only else ""),
                 where,
                 related=related,
                 subject=subject,
             )
         return
     problem = _limits_problem(imp, entry)
+    if problem and entry.any_limits:  # the host creates it with the import's own limits
+        problem = _limits_problem(imp, _with_limits_of(imp, entry))
     if problem:
         yield finding("WL107", f"import {key} {problem}", where, related=related, subject=subject)
 
@@ -193,9 +199,19 @@ def _mismatch_cause(imp: Import, entry: Provided) -> str:
             " (each i64 parameter arrives as two i32: the module was built without BigInt integration, "
             "e.g. emscripten without -sWASM_BIGINT)"
         )
-    if entry.type == FuncType(("i64",), ("i64",)):
+    if entry.type == FuncType(("i64",), ("i64",)) and entry.preset is None:
         return " (a dummy written as (i64) -> i64 for every function does not fit this one)"
     return ""
+
+
+def _with_limits_of(imp: Import, entry: Provided) -> Provided:
+    """``entry`` with the import's limits: what a host that sizes the memory or table by the import provides."""
+    from ..record import replace
+
+    want, have = imp.type, entry.type
+    if isinstance(want, (MemoryType, TableType)) and isinstance(have, (MemoryType, TableType)):
+        return replace(entry, type=replace(have, min=want.min, max=want.max))
+    return entry
 
 
 def _limits_problem(imp: Import, entry: Provided) -> str:

@@ -11,7 +11,6 @@ every fault is a finding, never an exception.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -60,7 +59,7 @@ def proxy_wasm(path: str, module: Module, info: PresetInfo) -> Reading:
                 f"(Missing or unknown Proxy-Wasm ABI version); checked as ABI {info.versions[-1]}, the newest",
                 path,
                 None,
-                "proxy_abi_version",
+                "proxy_abi_version_*",
             )
         )
         return reading
@@ -89,7 +88,7 @@ def proxy_wasm(path: str, module: Module, info: PresetInfo) -> Reading:
                 + (f": checked as {known[0][1]}, the first the host knows" if known else ""),
                 path,
                 found[1].offset,
-                "proxy_abi_version",
+                found[1].name,
             )
         )
     if known:
@@ -97,26 +96,38 @@ def proxy_wasm(path: str, module: Module, info: PresetInfo) -> Reading:
     return reading
 
 
-COSMWASM_INTERFACE = re.compile(r"interface_version_([0-9]+)")
-COSMWASM_LEGACY = re.compile(r"cosmwasm_vm_version_([0-9]+)")
+def _numbered(name: str, prefix: str) -> bool:
+    """``name`` is ``prefix`` followed by a decimal number (``interface_version_8``)."""
+    number = name[len(prefix) :]
+    return name.startswith(prefix) and number.isascii() and number.isdigit()
 
 
 def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
-    """``interface_version_8`` (exactly one ``interface_version_*`` export), capabilities as ``requires_*`` exports;
-    ``interface_version_5`` to ``_7`` and ``cosmwasm_vm_version_N`` mark contracts no current VM accepts."""
+    """``interface_version_N`` (exactly one such export; N among the preset's versions), capabilities as
+    ``requires_*`` exports; the markers of older toolchains (the preset's ``legacy_markers``: ``interface_version_5``
+    to ``_7``, ``cosmwasm_vm_version_N``) mark contracts no current VM accepts (WL504)."""
     reading = Reading()
-    accepted = _strings(info.extra_value("interface_versions")) or ["interface_version_8"]
-    interface = [exp for exp in module.exports if COSMWASM_INTERFACE.fullmatch(exp.name)]
-    legacy_vm = [exp for exp in module.exports if COSMWASM_LEGACY.fullmatch(exp.name)]
+    accepted = " or ".join(f"interface_version_{version}" for version in info.versions) or "interface_version_8"
+    legacy = {
+        str(item.get("marker")): str(item.get("cosmwasm_std", ""))
+        for item in _rules(info.extra_value("legacy-markers"))
+    }
+    interface = [exp for exp in module.exports if _numbered(exp.name, "interface_version_")]
+    legacy_vm = [exp for exp in module.exports if _numbered(exp.name, "cosmwasm_vm_version_")]
     for exp in module.exports:
         if exp.name.startswith("requires_"):
             reading.capabilities.append((exp.name[len("requires_") :], exp.offset))
+
+    def old(exp_name: str, fallback: str) -> str:
+        std = legacy.get(exp_name)
+        return f"cosmwasm-std {std}" if std else fallback
+
     for exp in legacy_vm:
         reading.findings.append(
             _finding(
                 "WL504",
-                f"export {exp.name} marks a contract for CosmWasm 0.13 or older; current VMs accept only "
-                f"{' or '.join(accepted)}: rebuild it with a current cosmwasm-std",
+                f"export {exp.name} marks a contract built with {old(exp.name, 'cosmwasm-std 0.13 or older')} "
+                f"(legacy); current VMs accept only {accepted} and refuse it: rebuild it with a current cosmwasm-std",
                 path,
                 exp.offset,
                 exp.name,
@@ -127,11 +138,11 @@ def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
             reading.findings.append(
                 _finding(
                     "WL501",
-                    f"no {' or '.join(accepted)} export: the VM refuses a contract without its interface marker "
+                    f"no {accepted} export: the VM refuses a contract without its interface marker "
                     "(missing a required marker export: interface_version_*)",
                     path,
                     None,
-                    "interface_version",
+                    "interface_version_*",
                 )
             )
         return reading
@@ -143,19 +154,20 @@ def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
                 "the VM accepts exactly one",
                 path,
                 interface[1].offset,
-                "interface_version",
+                interface[1].name,
             )
         )
     for exp in interface:
-        number = int(COSMWASM_INTERFACE.fullmatch(exp.name).group(1))  # type: ignore[union-attr]
-        if exp.name in accepted:
-            reading.why = f"marker export {exp.name}"
-        elif 5 <= number < 8:
+        number = exp.name[len("interface_version_") :]
+        if number in info.versions:
+            if reading.version is None:
+                reading.version, reading.why = number, f"declared by export {exp.name}"
+        elif exp.name in legacy or number in ("5", "6", "7"):
             reading.findings.append(
                 _finding(
                     "WL504",
-                    f"export {exp.name} marks a contract for CosmWasm 0.14 to 0.16 (legacy); current VMs accept only "
-                    f"{' or '.join(accepted)}: rebuild it with cosmwasm-std 1.0 or later",
+                    f"export {exp.name} marks a contract built with {old(exp.name, 'cosmwasm-std 0.14 to 0.16')} "
+                    f"(legacy); current VMs accept only {accepted}: rebuild it with cosmwasm-std 1.0 or later",
                     path,
                     exp.offset,
                     exp.name,
@@ -165,8 +177,7 @@ def cosmwasm(path: str, module: Module, info: PresetInfo) -> Reading:
             reading.findings.append(
                 _finding(
                     "WL502",
-                    f"export {exp.name} names an interface version the VM does not know (it accepts "
-                    f"{' or '.join(accepted)})",
+                    f"export {exp.name} names an interface version the VM does not know (it accepts {accepted})",
                     path,
                     exp.offset,
                     exp.name,
@@ -228,6 +239,8 @@ def soroban(path: str, module: Module, info: PresetInfo) -> Reading:
             )
         )
     if not entries:
+        if not any(f.code == "WL506" for f in reading.findings):
+            reading.findings.append(_malformed(path, sections[0].offset, "it is empty: no interface version"))
         return reading
     protocol, pre_release, offset = entries[0]
     version = str(protocol)
@@ -244,6 +257,18 @@ def soroban(path: str, module: Module, info: PresetInfo) -> Reading:
         )
         return reading
     reading.version = version
+    if pre_release:
+        reading.findings.append(
+            _finding(
+                "WL502",
+                f"{SOROBAN_SECTION} declares protocol {protocol} pre-release {pre_release}: the host refuses a "
+                "pre-release build (of an older protocol, or not matching its own pre-release number, 0 in a "
+                "released host)",
+                path,
+                offset,
+                SOROBAN_SECTION,
+            )
+        )
     extra = f", pre-release {pre_release}" if pre_release else ""
     reading.why = f"declared by {SOROBAN_SECTION}: protocol {protocol}{extra}"
     return reading
@@ -254,53 +279,54 @@ def _malformed(path: str, offset: int, what: str) -> Finding:
 
 
 def shopify(path: str, module: Module, info: PresetInfo) -> Reading:
-    """The import namespace is the version (``shopify_function_v1``, ``_v2``); a module with no such import (a
-    WASI-only or JavaScript function) declares none, which is not a fault. Namespaces the host refuses together
-    (the preset's ``refused_combinations``) are WL507."""
+    """The provider namespace is the version: function-runner links the first import namespace, in import order,
+    that names a provider it embeds (ValidatedModule::new), and only that one; a module importing none is a
+    WASI-only function (version ``wasi``). A second provider namespace, and WASI beside a provider with in-memory
+    I/O, are refused: the second provider is a second marker (WL503), WASI beside in-memory I/O a combination
+    the host refuses (WL507, from the preset's ``refused_combinations``)."""
     reading = Reading()
+    providers = [version for version in info.versions if version != "wasi"]
     namespaces = list(dict.fromkeys(imp.module for imp in module.imports))
-    declared: list[tuple[str, str, int]] = []
+    first_import = {imp.module: imp for imp in reversed(module.imports)}
+    used = [namespace for namespace in namespaces if namespace in providers]
+    if used:
+        reading.version, reading.why = used[0], f"declared by import namespace {used[0]}, the first provider"
+    elif "wasi" in info.versions:
+        reading.version, reading.why = "wasi", "no provider namespace is imported"
     for namespace in namespaces:
-        if not namespace.startswith("shopify_function_v"):
-            continue
-        offset = next(imp.offset for imp in module.imports if imp.module == namespace)
-        version = _in_versions(info, namespace, namespace[len("shopify_function_") :])
-        if version is None:
+        if namespace.startswith(("shopify_function", "javy_")) and namespace not in providers:
             reading.findings.append(
                 _finding(
                     "WL502",
-                    f"import namespace {namespace} names a Shopify Functions API version the host does not know "
-                    f"(it knows {_known(info)})",
+                    f"import namespace {namespace} names a provider the host does not embed (it knows "
+                    f"{', '.join(providers)})",
                     path,
-                    offset,
+                    first_import[namespace].offset,
                     namespace,
                 )
             )
-        else:
-            declared.append((namespace, version, offset))
-    if len(declared) > 1:
+    for other in used[1:]:
         reading.findings.append(
             _finding(
                 "WL503",
-                f"the module imports from {len(declared)} API versions ({', '.join(n for n, _, _ in declared)}); "
-                "a function uses exactly one",
+                f"the module imports from providers {used[0]} and {other}: the host links only the first, so the "
+                f"imports from {other} are unsatisfied",
                 path,
-                declared[1][2],
-                "shopify_function",
+                first_import[other].offset,
+                other,
             )
         )
-    if declared:
-        reading.version, reading.why = declared[0][1], f"declared by import namespace {declared[0][0]}"
-    for combination in _combinations(info.extra_value("refused_combinations")):
-        if all(namespace in namespaces for namespace in combination):
-            offset = next(imp.offset for imp in module.imports if imp.module == combination[-1])
+    for rule in _rules(info.extra_value("refused-combinations")):
+        members = rule.get("namespaces")
+        if isinstance(members, list) and used and used[0] in members and "wasi_snapshot_preview1" in namespaces:
             reading.findings.append(
                 _finding(
                     "WL507",
-                    f"the module imports from {' and '.join(combination)} together, which the host refuses",
+                    f"the module imports from {used[0]} and from wasi_snapshot_preview1, which the host refuses: "
+                    f"cannot use `{used[0]}` and import WASI (build for wasm32-unknown-unknown)",
                     path,
-                    offset,
-                    "+".join(combination),
+                    first_import["wasi_snapshot_preview1"].offset,
+                    f"{used[0]}+wasi_snapshot_preview1",
                 )
             )
     return reading
@@ -334,19 +360,8 @@ def _in_versions(info: PresetInfo, *candidates: str) -> str | None:
     return next((c for c in candidates if c in info.versions), None)
 
 
-def _strings(value: object) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _combinations(value: object) -> list[list[str]]:
-    if not isinstance(value, list):
-        return []
-    found = []
-    for item in value:
-        names = item.get("namespaces") if isinstance(item, dict) else item
-        if isinstance(names, list) and names and all(isinstance(n, str) for n in names):
-            found.append(names)
-    return found
+def _rules(value: object) -> list[dict[str, object]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 READERS: dict[str, Callable[[str, Module, PresetInfo], Reading]] = {

@@ -254,8 +254,8 @@ RULES: tuple[Rule, ...] = (
         "The module requires a capability (CosmWasm's requires_* exports) that the host version checked lacks.",
         "The VM refuses to store a contract that requires a capability the chain does not offer "
         "(check_wasm_capabilities).",
-        "contract.wasm: WL505 export requires_cosmwasm_2_1 asks for capability cosmwasm_2_1, offered from cosmwasm "
-        "VM 2.1 on; checked as cosmwasm VM 1.4 (pinned)",
+        "contract.wasm: WL505 export requires_cosmwasm_2_1 asks for capability cosmwasm_2_1, offered from "
+        "cosmwasm-vm (wasmvm) 2.1 on; checked against cosmwasm-vm (wasmvm) 2.0",
         "Deploy to a chain whose VM offers it, or build without the cargo feature that requires it.",
     ),
     Rule(
@@ -274,8 +274,8 @@ RULES: tuple[Rule, ...] = (
         "The module imports from namespaces that the host refuses to link together.",
         "Some hosts pick one provider per module from its import namespaces (Shopify's function-runner) and "
         "refuse combinations they cannot serve.",
-        "function.wasm: WL507 the module imports from shopify_function_v1 and javy_quickjs_provider_v3 together, "
-        "which the host refuses",
+        "function.wasm: WL507 the module imports from shopify_function_v2 and from wasi_snapshot_preview1, which "
+        "the host refuses: cannot use `shopify_function_v2` and import WASI (build for wasm32-unknown-unknown)",
         "Build with one toolchain version throughout (the SDK and its JavaScript provider of the same release).",
     ),
     Rule(
@@ -289,6 +289,17 @@ RULES: tuple[Rule, ...] = (
         "contract.wasm: WL508 the module declares soroban protocol 23 (...), the host is pinned to 22: the host "
         "refuses a module newer than itself; checked as 22",
         "Build the module for the host's version, or pin the version the host really runs.",
+    ),
+    Rule(
+        "WL509",
+        "module-refused",
+        "error",
+        "The module has a structure the preset's host refuses: a start function (Stylus), other than exactly one "
+        "memory (Stylus, CosmWasm).",
+        "Hosts validate a module's shape before linking it, and refuse the whole module.",
+        "program.wasm: WL509 the module has a start function (function 3), which stylus refuses: refused "
+        '("wasm start functions not allowed")',
+        "Rebuild without the feature: an initialiser called from the entry point instead of a start function.",
     ),
 )
 

@@ -120,7 +120,7 @@ def _versioned_check(
 ) -> list[Finding] | None:
     """The findings against each host release asked for (the newest declared by default), once each; None when
     a release asked for is not the manifest's (a failure is recorded)."""
-    from .versions import host_versions_to_check, select
+    from .versions import advise, host_versions_to_check, select
 
     if asked and not _versioned(manifest):
         message = f"{manifest.path}: --host-version {asked[0]}: the manifest declares no host versions"
@@ -137,7 +137,7 @@ def _versioned_check(
         view, context, marker_findings = select(path, module, manifest, release, views)
         found.update(dict.fromkeys(marker_findings))
         found.update(dict.fromkeys(check_module(path, module, view, phases, context)))
-    return list(found)
+    return advise(list(found), manifest)
 
 
 def _phases(manifest: Manifest, names: tuple[str, ...], result: CheckResult) -> list[Phase] | None:

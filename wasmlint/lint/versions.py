@@ -26,11 +26,9 @@ def natural_key(version: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts)
 
 
-def version_index(version: str, axis: tuple[str, ...]) -> float | tuple[tuple[int, int | str], ...]:
-    """A sort key for ``version`` among versions of one axis: its place in ``axis`` (a version not in it goes where
-    its natural order puts it among them); the natural order itself when the axis is not declared."""
-    if not axis:
-        return natural_key(version)
+def place(version: str, axis: tuple[str, ...]) -> float:
+    """Where ``version`` lies on a declared ``axis``: its index, or between the versions its natural order puts
+    it (Soroban's ``since = "19"`` on an axis that starts at 20)."""
     if version in axis:
         return float(axis.index(version))
     key = natural_key(version)
@@ -38,9 +36,10 @@ def version_index(version: str, axis: tuple[str, ...]) -> float | tuple[tuple[in
 
 
 def earlier(first: str, second: str, axis: tuple[str, ...]) -> bool:
-    """Whether ``first`` comes before ``second`` on ``axis``."""
-    a, b = version_index(first, axis), version_index(second, axis)
-    return a < b  # type: ignore[operator]
+    """Whether ``first`` comes before ``second``: by their places on ``axis``, or by natural order without one."""
+    if not axis:
+        return natural_key(first) < natural_key(second)
+    return place(first, axis) < place(second, axis)
 
 
 def in_window(version: str, since: str | None, until: str | None, axis: tuple[str, ...]) -> bool:
@@ -68,12 +67,13 @@ class Context(Record, frozen=False):
     host_versions: tuple[str, ...] = ()
     host_label: str = ""
     chosen: dict[str, Chosen] = field(default_factory=dict)
+    preset_axes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each preset's host releases (empty for a preset without them)."""
+    preset_hosts: dict[str, str] = field(default_factory=dict)
+    """The name of each preset's host (``Envoy``), for messages."""
     elsewhere: dict[tuple[str, str], list[Provided]] = field(default_factory=dict)
     """Entries of the presets' other versions, by (namespace, name): an import found here exists, but not in the
     version the module is checked against."""
-
-    def host_shown(self, version: str) -> str:
-        return f"{self.host_label} {version}" if self.host_label else f"host {version}"
 
     def unavailable(self, path: str, imp: Import, entry: Provided, shown: str) -> Finding | None:
         """WL110 or WL111 when ``entry`` lies outside the host release or preset version checked, else None."""
@@ -94,16 +94,20 @@ class Context(Record, frozen=False):
                 Location(path, imp.offset),
                 subject=f"{imp.module}.{imp.name}",
             )
-        if entry.preset is not None and chosen is not None and chosen.info.host_versions != self.host_versions:
-            return None  # the preset's host axis is not the manifest's: its releases are not chosen here
-        if self.host_version is None:
+        release, axis, label = self.host_version, self.host_versions, self.host_label
+        if entry.preset is not None and self.preset_axes.get(entry.preset) != self.host_versions:
+            # the preset's host releases are not the manifest's: it is checked as of its newest release
+            axis, label = self.preset_axes.get(entry.preset, ()), self.preset_hosts.get(entry.preset, "")
+            release = axis[-1] if axis else None
+        if release is None or in_window(release, entry.since, entry.until, axis):
             return None
-        if in_window(self.host_version, entry.since, entry.until, self.host_versions):
-            return None
+
+        def host(version: str) -> str:
+            return f"{label} {version}" if label else f"host {version}"
+
         return finding(
             "WL110",
-            f"import {shown} is provided {_window(entry, self.host_shown)}; checked against "
-            f"{self.host_shown(self.host_version)}",
+            f"import {shown} is provided {_window(entry, host)}; checked against {host(release)}",
             Location(path, imp.offset),
             subject=f"{imp.module}.{imp.name}",
         )
@@ -193,7 +197,7 @@ def _exports_in_force(manifest: Manifest, context: Context) -> list[ExportSpec]:
             continue
         release, axis = context.release_for(info)
         if spec.required_until is not None or spec.alternatives:
-            from ..manifest.preset_loader import _with
+            from ..record import replace
 
             required = spec.required and not (
                 spec.required_until is not None
@@ -205,7 +209,7 @@ def _exports_in_force(manifest: Manifest, context: Context) -> list[ExportSpec]:
                 for extern, since in spec.alternatives
                 if since is None or release is None or not earlier(release, since, axis)
             )
-            spec = _with(spec, required=required, required_until=None, alternatives=alternatives)
+            spec = replace(spec, required=required, required_until=None, alternatives=alternatives)
         exports.append(spec)
     return exports
 
@@ -219,8 +223,14 @@ def select(
 
     findings: list[Finding] = []
     context = Context(host_version, manifest.host_versions, manifest.host_label)
+    context.preset_axes = {info.name: info.host_versions for info in manifest.preset_info}
+    context.preset_hosts = {info.name: info.host or info.name for info in manifest.preset_info}
     pins = dict(manifest.preset_pins)
     for info in manifest.preset_info:
+        if info.extra:
+            from .module_rules import module_findings
+
+            findings.extend(module_findings(path, module, info))
         reading = read_marker(path, module, info) if info.marker else None
         if reading is not None:
             findings.extend(reading.findings)
@@ -263,3 +273,91 @@ def select(
     if views is not None:
         views[view_key] = view
     return view, context, findings
+
+
+MISSING = ("WL101", "WL102", "WL103")
+
+
+def advise(findings: list[Finding], manifest: Manifest) -> list[Finding]:
+    """Findings about imports a preset's host lacks, with what the preset says to do about them: its advice for
+    whole namespaces (the IC has no WASI: ``wasi-advice``, once per module), the functions it removed
+    (``removed``), those it links only on debug chains (Stylus: ``debug-only-imports``) and those of legacy
+    toolchains (CosmWasm: ``legacy-markers``) or builds (Shopify's untrampolined names: ``trampoline``)."""
+    from ..record import replace
+
+    notes: dict[str, str] = {}
+    removed_names: set[str] = set()
+    advice: list[tuple[tuple[str, ...], str]] = []
+    for info in manifest.preset_info:
+        for removed in _items(info.extra_value("removed")):
+            for name in str(removed.get("name", "")).split(" / "):
+                notes[name.strip()] = str(removed.get("note", ""))
+                removed_names.add(name.strip())
+        debug = info.extra_value("debug-only-imports")
+        if isinstance(debug, dict):
+            for linked in _items(debug.get("imports")):
+                key = f"{linked.get('namespace')}.{linked.get('name')}"
+                notes[key] = f"linked only on debug chains: {debug.get('about')}"
+        for legacy in _items(info.extra_value("legacy-markers")):
+            era = legacy.get("era_imports")
+            for key in era if isinstance(era, list) else []:
+                notes[str(key)] = (
+                    f"an import of cosmwasm-std {legacy.get('cosmwasm_std')} contracts, which no current VM links"
+                )
+        trampoline = info.extra_value("trampoline")
+        if isinstance(trampoline, dict) and isinstance(trampoline.get("names"), dict):
+            for name, renamed in trampoline["names"].items():
+                notes[str(name)] = (
+                    f"an untrampolined build: the trampoline of the Shopify CLI's build renames it to {renamed}"
+                )
+        found = info.extra_value("wasi-advice")
+        if isinstance(found, dict) and isinstance(found.get("message"), str):
+            namespaces = tuple(n for n in found.get("namespaces", []) if isinstance(n, str))
+            advice.append((namespaces, found["message"]))
+    if not notes and not advice:
+        return findings
+    advised: set[tuple[str, str]] = set()
+    out = []
+    for item in findings:
+        if item.code in MISSING:
+            namespace, _, name = item.subject.partition(".")
+            if notes.get(item.subject):
+                item = replace(item, message=f"{item.message} ({notes[item.subject]})")
+            elif notes.get(name) and name in removed_names:
+                item = replace(item, message=f"{item.message} (removed from the host: {notes[name]})")
+            elif notes.get(name):
+                item = replace(item, message=f"{item.message} ({notes[name]})")
+            for namespaces, message in advice:
+                if namespace in namespaces and (item.path, message) not in advised:
+                    advised.add((item.path, message))
+                    item = replace(item, message=f"{item.message}. {message}")
+        out.append(item)
+    return out
+
+
+def _items(value: object) -> list[dict[str, object]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def at_versions(manifest: Manifest) -> Manifest:
+    """``manifest`` with each versioned preset at its pinned version, else its newest: the one set of functions a
+    host provides when no module chooses (``wasmlint gen --manifest``)."""
+    pins = dict(manifest.preset_pins)
+    chosen = {info.name: pins.get(info.name, info.versions[-1]) for info in manifest.preset_info if info.versions}
+    if not chosen:
+        return manifest
+    kept = tuple(e for e in manifest.provided if e.versions is None or chosen.get(e.preset or "") in e.versions)
+    exports = tuple(e for e in manifest.exports if e.versions is None or chosen.get(e.preset or "") in e.versions)
+    return Manifest(
+        path=manifest.path,
+        host=manifest.host,
+        presets=manifest.presets,
+        provided=kept,
+        exports=exports,
+        phases=manifest.phases,
+        lint=manifest.lint,
+        host_versions=manifest.host_versions,
+        host_label=manifest.host_label,
+        preset_info=manifest.preset_info,
+        preset_pins=manifest.preset_pins,
+    )

@@ -55,8 +55,8 @@ def listing() -> str:
         counts: dict[str, int] = {}
         for entry in found.provided:
             counts.setdefault(entry.namespace, 0)
-        for key in {(e.namespace, e.name) for e in found.provided if e.kind == "func"}:
-            counts[key[0]] += 1
+        for namespace, _ in {(e.namespace, e.name) for e in found.provided if e.kind == "func"}:
+            counts[namespace] += 1
         aliases = [alias for alias, target in PRESET_ALIASES.items() if target == name]
         head = name + (f" (alias {', '.join(aliases)})" if aliases else "")
         lines.append(head)
@@ -64,17 +64,16 @@ def listing() -> str:
             lines.append(f"  {info.title}")
         if info is not None and info.versions:
             marker = f"; marker: {info.marker}" if info.marker else ""
-            lines.append(f"  {info.version_label} versions: {', '.join(info.versions)}{marker}")
+            lines.append(f"  versions ({info.version_label}): {', '.join(info.versions)}{marker}")
         if info is not None and info.host_versions:
-            lines.append(f"  {info.host} releases: {', '.join(info.host_versions)}")
+            lines.append(f"  host versions ({info.host}; --host-version): {', '.join(info.host_versions)}")
         spaces = ", ".join(f"{ns} ({counts[ns]})" for ns in sorted(counts))
         lines.append(f"  namespaces (functions): {spaces}")
         sdk_only = sum(1 for e in found.provided if e.sdk_only)
         if sdk_only:
             lines.append(f"  {sdk_only} known only from an SDK (`wasmlint presets {name}` marks them)")
         if info is not None:
-            for key, citation in info.sources:
-                lines.append(f"  source {key}: {citation}")
+            lines.extend(f"  source {cited}: {citation}" for cited, citation in info.sources)
         else:
             lines.extend(f"  {line}" for line in found.source_comment if line.lower().startswith("source"))
         lines.append("")
@@ -149,6 +148,8 @@ def _entry_line(entry: Provided, info: PresetInfo | None, version: str | None) -
 
     window, absent = _window_keys(entry, info, version)
     notes = [f"source: {entry.cite}"] if entry.cite else []
+    if entry.any_limits:
+        notes.insert(0, "the host sizes it by the import: set min and max to your module's")
     if entry.long_name:
         notes.insert(0, entry.long_name)
     if entry.sdk_only:
@@ -172,6 +173,8 @@ def _export_line(spec: ExportSpec, info: PresetInfo | None, version: str | None)
     notes = [f"source: {spec.cite}"] if spec.cite else []
     if spec.required_until:
         notes.append(f"required until {spec.required_until}")
+    if spec.one_of:
+        notes.append(f"the host needs one export of group {spec.one_of} (presets = [...] checks it; a copy does not)")
     notes += [f"also {alt}" + (f" from {since}" if since else "") for alt, since in spec.alternatives]
     comment = f"  # {'; '.join(notes)}" if notes else ""
     if absent:

@@ -59,7 +59,7 @@ IMPORT_KEYS = {
     "until",
 }
 EXPORT_KEYS = {"kind", "signature", "required", "type", "mutable", "since", "until"}
-PRESET_ENTRY_KEYS = {"source", "versions", "sdk-only", "long-name"}
+PRESET_ENTRY_KEYS = {"source", "versions", "sdk-only", "long-name", "limits-from-import"}
 PRESET_EXPORT_KEYS = {"source", "versions", "sdk-only", "required-until", "required-one-of", "alternatives"}
 """Keys that only a preset's own entries have (a manifest copied from ``wasmlint presets`` shows them as comments)."""
 PHASE_KEYS = {"provides", "missing", "description"}
@@ -143,8 +143,13 @@ class Loader:
             provided[(entry.namespace, entry.name, None)] = entry
         own_exports = self.exports(doc)
         for spec_export in own_exports:
-            for key in [key for key in exports if key[0] == spec_export.name]:
-                del exports[key]
+            group = None
+            for export_key in [export_key for export_key in exports if export_key[0] == spec_export.name]:
+                group = group or exports.pop(export_key).one_of
+            if group is not None:  # a re-declared member of a preset's group stays in the group
+                from ..record import replace
+
+                spec_export = replace(spec_export, one_of=group)
             exports[(spec_export.name, None)] = spec_export
         if host_versions is None:
             host_versions = base.host_versions if base else ()
@@ -189,10 +194,14 @@ class Loader:
             bundle = preset_bundle(self, PRESET_ALIASES.get(base, base) + at + version, "<command line>", None)
             names.append(bundle.name)
             shown.append(bundle.name + at + version)
+            taken = {(ns, n) for ns, n, _ in provided}  # as in a manifest: the first preset naming a function wins
             for entry in bundle.provided:
-                provided.setdefault((entry.namespace, entry.name, entry.versions), entry)
+                if (entry.namespace, entry.name) not in taken:
+                    provided[(entry.namespace, entry.name, entry.versions)] = entry
+            taken_exports = {n for n, _ in exports}
             for spec_export in bundle.exports:
-                exports.setdefault((spec_export.name, spec_export.versions), spec_export)
+                if spec_export.name not in taken_exports:
+                    exports[(spec_export.name, spec_export.versions)] = spec_export
             if bundle.info is not None:
                 infos.append(bundle.info)
             if bundle.pin is not None:
@@ -224,6 +233,9 @@ class Loader:
     @staticmethod
     def check_axis(doc: Document, entries: list[Provided | ExportSpec], versions: tuple[str, ...]) -> None:
         """``since`` and ``until`` name declared host versions, and ``since`` comes before ``until``."""
+        entries = [entry for entry in entries if entry.since is not None or entry.until is not None]
+        if not entries:
+            return
         from ..lint.versions import earlier
 
         for entry in entries:
@@ -236,9 +248,8 @@ class Loader:
                         where,
                         f"{shown}: `{key}` names {value!r}, which is not in [host] versions ({', '.join(versions)})",
                     )
-            if entry.since is not None and entry.until is not None:
-                if not earlier(entry.since, entry.until, versions):
-                    raise doc.fail(where, f"{shown}: `until` ({entry.until}) must come after `since` ({entry.since})")
+            if entry.since is not None and entry.until is not None and not earlier(entry.since, entry.until, versions):
+                raise doc.fail(where, f"{shown}: `until` ({entry.until}) must come after `since` ({entry.since})")
 
     def read(self, path: str) -> Document:
         shown = path

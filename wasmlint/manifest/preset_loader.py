@@ -7,17 +7,14 @@ manifest line that names it), never a traceback.
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from ..record import Record
+from ..record import Record, replace
 from .presetinfo import Capability, PresetInfo
 from .values import PRESETS, ExportSpec, ManifestError, Provided
 
 if TYPE_CHECKING:
     from .loader import Document, Loader
-
-R = TypeVar("R", bound=Record)
 
 INFO_KEYS = {
     "title",
@@ -30,6 +27,7 @@ INFO_KEYS = {
     "capabilities",
     "notes",
 }
+"""The keys of [preset] read into PresetInfo's fields; any other key is kept as data (``PresetInfo.extra``)."""
 
 
 class Bundle(Record):
@@ -62,7 +60,7 @@ def preset_bundle(loader: Loader, spec: str, source: str, line: int | None) -> B
         extra = _entry_extra(doc, info, ("imports", entry.namespace, entry.name), table)
         if "long_name" in extra and isinstance(spaces, dict) and isinstance(spaces.get(entry.namespace), str):
             extra["long_name"] = f"{spaces[entry.namespace]}.{extra['long_name']}"
-        provided.append(_with(entry, source=where, preset=name, **extra))
+        provided.append(replace(entry, source=where, preset=name, **extra))
     exports = []
     raw_exports = doc.data.get("exports", {})
     if not isinstance(raw_exports, dict):
@@ -80,7 +78,7 @@ def _export(
     extra = _entry_extra(doc, info, ("exports", spec_export.name), table)
     extra.pop("long_name", None)
     extra.update(_export_extra(doc, ("exports", spec_export.name), table))
-    return _with(spec_export, source=where, preset=name, **extra)
+    return replace(spec_export, source=where, preset=name, **extra)
 
 
 def _import_entries(loader: Loader, doc: Document, raw: Any) -> list[tuple[Provided, Any]]:
@@ -93,7 +91,11 @@ def _import_entries(loader: Loader, doc: Document, raw: Any) -> list[tuple[Provi
             raise doc.fail(("imports", namespace), f"[imports.{namespace}] must be a table of names")
         for name, value in names.items():
             for table in value if isinstance(value, list) else [value]:
-                found.append((loader.import_entry(doc, namespace, name, table), table))
+                if isinstance(table, dict) and table.get("limits-from-import") is True:
+                    entry = loader.import_entry(doc, namespace, name, {**table, "max": table.get("max", 65536)})
+                    found.append((replace(entry, any_limits=True), table))
+                else:
+                    found.append((loader.import_entry(doc, namespace, name, table), table))
     return found
 
 
@@ -122,9 +124,7 @@ def preset_info(doc: Document, name: str) -> PresetInfo:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise doc.fail(("preset", "capabilities"), "each capability must be a table with `name`")
         capabilities.append(Capability(item["name"], item.get("since"), str(item.get("source", ""))))
-    extra = tuple(
-        (key, json.dumps(value, sort_keys=True)) for key, value in sorted(table.items()) if key not in INFO_KEYS
-    )
+    extra = tuple((key, value) for key, value in sorted(table.items()) if key not in INFO_KEYS)
     return PresetInfo(
         name=name,
         title=text("title") or "",
@@ -194,10 +194,3 @@ def _export_extra(doc: Document, keys: tuple[str, ...], table: Any) -> dict[str,
             raise doc.fail(keys, "`required-one-of` must name a group")
         extra["one_of"] = group
     return extra
-
-
-def _with(record: R, **changes: Any) -> R:
-    """A copy of ``record`` with some fields changed."""
-    values = {name: getattr(record, name) for name, _, _ in type(record).__record_spec__ if not name.startswith("_")}
-    values.update(changes)
-    return type(record)(**values)

@@ -7,7 +7,9 @@ marker declares. Plain values only: a loaded manifest is kept between runs (``ma
 
 from __future__ import annotations
 
-from ..record import Record
+from typing import Any
+
+from ..record import Record, field
 
 
 class Capability(Record):
@@ -34,18 +36,16 @@ class PresetInfo(Record):
     sources: tuple[tuple[str, str], ...] = ()
     """(key, citation) pairs: where each entry's facts were read."""
     capabilities: tuple[Capability, ...] = ()
-    extra: tuple[tuple[str, str], ...] = ()
-    """Ecosystem-specific keys of the ``[preset]`` table (``legacy_markers``, ``refused_combinations``, ...), each
-    as JSON text, read by the marker reader that needs them."""
+    extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+    """Ecosystem-specific keys of the ``[preset]`` table (``legacy-markers``, ``refused-combinations``, ...) with
+    their values as TOML gave them (plain data, kept by the manifest cache), read by the code that needs them."""
     notes: tuple[str, ...] = ()
 
     def extra_value(self, key: str) -> object:
         """An ecosystem-specific key's value (None when absent)."""
-        import json
-
-        for name, text in self.extra:
+        for name, value in self.extra:
             if name == key:
-                return json.loads(text)
+                return value
         return None
 
     def label(self, version: str) -> str:

@@ -74,6 +74,8 @@ class Provided(Record):
     """The descriptive name of a short import name (Soroban's ``b.j`` is bytes_copy_from_linear_memory)."""
     cite: str = ""
     """Where a preset entry's facts come from (a key of the preset's sources, with detail)."""
+    any_limits: bool = False
+    """A memory or table the host creates with the import's own limits (wasi-threads' shared memory)."""
 
     @property
     def key(self) -> str:
