@@ -29,7 +29,7 @@ class Exit:
 
 EXIT_HELP = "Exit status: 0 clean, 1 findings at error severity, 2 usage error or unreadable/malformed input."
 
-COMMANDS = ("check", "inspect", "init", "gen", "rules")
+COMMANDS = ("check", "inspect", "init", "gen", "rules", "presets")
 
 
 HELP_OPTION_TEXT = "Show this message and exit."

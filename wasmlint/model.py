@@ -147,6 +147,18 @@ class Section(Record):
     """The name of a custom section."""
 
 
+MARKER_SECTIONS = frozenset({"contractenvmetav0"})
+"""Custom sections whose payload the decoder keeps: small sections in which a host reads a module's version."""
+
+
+class CustomPayload(Record):
+    """The payload of a custom section (after its name), as bytes, and where it starts in the file."""
+
+    name: str
+    offset: int
+    data: bytes
+
+
 class DecodeWarning(Record):
     """A problem that runtimes tolerate, such as a malformed custom section."""
 
@@ -170,6 +182,10 @@ class Module(Record):
     """Pairs of (prefix, feature) as the ``target_features`` section stores them; prefix is ``+``, ``-`` or ``=``."""
     sections: tuple[Section, ...] = field(default=(), compare=False)
     warnings: tuple[DecodeWarning, ...] = field(default=(), compare=False)
+    memories: tuple[MemoryType, ...] = field(default=(), compare=False)
+    """The memories the module defines itself (imported ones are among ``imports``)."""
+    custom_payloads: tuple[CustomPayload, ...] = field(default=(), compare=False)
+    """The payloads of the custom sections that carry a host's version marker (``MARKER_SECTIONS``), in order."""
 
     def imports_of(self, kind: ExternKind) -> tuple[Import, ...]:
         return tuple(imp for imp in self.imports if imp.kind == kind)

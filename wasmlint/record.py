@@ -13,7 +13,7 @@ Type checkers see it as a dataclass, through ``dataclass_transform``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
@@ -24,6 +24,7 @@ else:
 
 
 _MISSING: Any = object()
+R = TypeVar("R", bound="Record")
 
 RECORD_CLASSES: dict[str, type[Record]] = {}
 """Every record class by ``module.QualifiedName``, for :func:`from_plain`."""
@@ -268,6 +269,13 @@ def _init5(setters: tuple[Callable[[Any, Any], None], ...]) -> Callable[..., Non
 
 
 _POSITIONAL_INITS = {1: _init1, 2: _init2, 3: _init3, 4: _init4, 5: _init5}
+
+
+def replace(record: R, **changes: Any) -> R:
+    """A copy of ``record`` with some fields changed (``dataclasses.replace``)."""
+    values = {name: getattr(record, name) for name, _, _ in type(record).__record_spec__ if not name.startswith("_")}
+    values.update(changes)
+    return type(record)(**values)
 
 
 def to_plain(value: Any) -> Any:

@@ -29,8 +29,16 @@ def _codes(value: str | None) -> list[str] | None:
     "--preset",
     "presets",
     multiple=True,
-    type=click.Choice(["wasi_snapshot_preview1", "extism"]),
-    help="Check against built-in presets alone, with no manifest file (repeatable).",
+    metavar="NAME[@VERSION]",
+    help="Check against built-in presets alone, with no manifest file (repeatable); `wasmlint presets` lists them. "
+    "The version is read from each module's marker unless @VERSION pins it.",
+)
+@click.option(
+    "--host-version",
+    "host_versions",
+    multiple=True,
+    metavar="VERSION",
+    help="Check against this host release (repeatable: each in one run). Default: the newest the manifest declares.",
 )
 @click.option(
     "--phase",
@@ -52,6 +60,7 @@ def check(
     files: tuple[str, ...],
     manifest: str | None,
     presets: tuple[str, ...],
+    host_versions: tuple[str, ...],
     phases: tuple[str, ...],
     output_format: str,
     select: str | None,
@@ -69,6 +78,7 @@ def check(
         manifest=manifest,
         presets=presets,
         phases=phases,
+        host_versions=host_versions,
         select=_codes(select),
         ignore=_codes(ignore),
     )

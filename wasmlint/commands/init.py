@@ -24,9 +24,10 @@ from ..cli import EXIT_HELP, Command, Exit
 def init(files: tuple[str, ...], output: str, host_name: str, force: bool) -> None:
     """Write a manifest that provides exactly what the plugin FILEs import.
 
-    Imports that the built-in presets recognise (WASI preview 1, the Extism kernel) come from the presets; the
-    rest are written with their exact types, sorted, each commented with the plugins that need it. Exports that
-    every plugin has are listed as optional exports.
+    Imports that the built-in presets recognise (WASI preview 1, the Extism kernel, and the ecosystems' hosts when
+    a plugin carries their marker or imports their own namespace: proxy-wasm, CosmWasm, Soroban, ...) come from the
+    presets; the rest are written with their exact types, sorted, each commented with the plugins that need it.
+    Exports that every plugin has are listed as optional exports.
     """
     from pathlib import Path
 

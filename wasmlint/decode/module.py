@@ -12,7 +12,9 @@ import os
 from typing import TYPE_CHECKING
 
 from ..model import (
+    MARKER_SECTIONS,
     CompositeType,
+    CustomPayload,
     DecodeWarning,
     Export,
     ExternKind,
@@ -135,6 +137,7 @@ class _ModuleDecoder:
     __slots__ = (
         "code_count",
         "code_offset",
+        "custom_payloads",
         "data",
         "data_count",
         "data_offset",
@@ -184,6 +187,7 @@ class _ModuleDecoder:
         self.producers: dict[str, tuple[tuple[str, str], ...]] = {}
         self.target_features: tuple[tuple[str, str], ...] = ()
         self.pending_exports: list[tuple[str, ExternKind, int, int]] = []
+        self.custom_payloads: list[CustomPayload] = []
 
     def decode(self) -> Module:
         r = Reader(self.data)
@@ -214,6 +218,8 @@ class _ModuleDecoder:
             self.target_features,
             tuple(self.sections),
             tuple(self.warnings),
+            tuple(self.memories),
+            tuple(self.custom_payloads),
         )
 
     def sections_loop(self, r: Reader) -> None:
@@ -410,6 +416,8 @@ class _ModuleDecoder:
         name = r.name()
         self.sections.append(Section(CUSTOM, offset, size, name))
         if name not in CUSTOM_SECTIONS_READ:
+            if name in MARKER_SECTIONS:
+                self.custom_payloads.append(CustomPayload(name, r.pos, bytes(self.data[r.pos : r.end])))
             return
         try:
             if name == "name":

@@ -112,7 +112,9 @@ def generate(
     loaded = None
     if manifest is not None:
         try:
-            loaded = (repo_path(manifest, root), load_manifest(manifest))
+            from ..lint.versions import at_versions
+
+            loaded = (repo_path(manifest, root), at_versions(load_manifest(manifest)))
         except ManifestError as exc:
             raise GenError(str(exc)) from None
         if files:

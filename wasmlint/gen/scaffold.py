@@ -67,10 +67,16 @@ def entry_value(imp: Import) -> str:
 
 
 def manifest_for(plugins: Sequence[tuple[str, Module]], host: str = "my-host") -> str:
+    from .recognise import recognised_presets
+
     presets = sorted(
         {PRESET_NAMESPACES[imp.module] for _, m in plugins for imp in m.imports if imp.module in PRESET_NAMESPACES},
         key=PRESETS.index,
     )
+    ecosystems = recognised_presets([module for _, module in plugins])
+    if ecosystems:  # a host that links its own WASI subset (Envoy, function-runner) is not all of WASI
+        own_wasi = any(e.namespace in PRESET_NAMESPACES for e in preset_manifest(ecosystems).provided)
+        presets = [p for p in presets if not (own_wasi and p == "wasi_snapshot_preview1")] + ecosystems
     known: Manifest = preset_manifest(presets)
     seen: dict[tuple[str, str], list[tuple[str, Import]]] = defaultdict(list)
     skipped: list[str] = []
@@ -85,7 +91,8 @@ def manifest_for(plugins: Sequence[tuple[str, Module]], host: str = "my-host") -
     conflicts: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, uses in seen.items():
         provided = known.lookup(*key)
-        differing = [(p, i) for p, i in uses if provided is None or (provided.kind, provided.type) != (i.kind, i.type)]
+        candidates = [e for e in known.provided if (e.namespace, e.name) == key]  # every version's
+        differing = [(p, i) for p, i in uses if all(any(import_against_entry(p, i, e)) for e in candidates)]
         if not differing:
             continue
         chosen = differing[0][1]
@@ -123,7 +130,8 @@ def manifest_for(plugins: Sequence[tuple[str, Module]], host: str = "my-host") -
                 else f"{{ signature = {value}, pattern = false }}"
             )
         lines.append(f"{toml_key(key[1])} = {value}")
-    exports = _common_exports([m for _, m in plugins])
+    declared = {spec.name for spec in known.exports}  # the presets' own exports are theirs to describe
+    exports = [item for item in _common_exports([m for _, m in plugins]) if item[0] not in declared]
     if exports:
         lines += ["", "# Exports every given plugin has; the host may call them.", "[exports]"]
         for name, signature in exports:

@@ -7,11 +7,15 @@ import is reported at once (runtimes stop at the first).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..manifest.values import ExportSpec, Manifest, Phase, Provided
 from ..model import COMPONENT_NOTE, FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
 from .diagnostics import Finding, Location, Severity
 from .rules import RULES_BY_CODE
+
+if TYPE_CHECKING:
+    from .versions import Context
 
 LEGACY_EXTISM_PREFIX = "extism_"
 EXTISM_NAMESPACE = "extism:host/env"
@@ -39,7 +43,11 @@ def finding(
     )
 
 
-def check_module(path: str, module: Module, manifest: Manifest, phases: Iterable[Phase] = ()) -> list[Finding]:
+def check_module(
+    path: str, module: Module, manifest: Manifest, phases: Iterable[Phase] = (), context: Context | None = None
+) -> list[Finding]:
+    """Every finding about ``module`` against ``manifest``; ``context`` (``wasmlint.versions``) says which host
+    release and preset versions are checked, when the manifest has versions."""
     if module.kind == "component":
         return [finding("WL002", COMPONENT_NOTE, Location(path, 0), subject=path)]
     findings: list[Finding] = []
@@ -47,15 +55,42 @@ def check_module(path: str, module: Module, manifest: Manifest, phases: Iterable
     for imp in module.imports:
         entry = manifest.lookup(imp.module, imp.name)
         if entry is None:
-            findings.append(missing_import(path, imp, manifest))
+            elsewhere = context.other_version(path, imp) if context is not None else None
+            findings.append(elsewhere or missing_import(path, imp, manifest))
             continue
+        if context is not None:
+            unavailable = context.unavailable(path, imp, entry, f"{_shown(imp, entry)} {_type_text(imp)}")
+            if unavailable is not None:
+                findings.append(unavailable)
+                continue
         resolved.append((imp, entry))
         findings.extend(import_against_entry(path, imp, entry))
     for phase in phases:
         findings.extend(phase_findings(path, resolved, manifest, phase))
+    groups: dict[str, list[ExportSpec]] = {}
     for spec in manifest.exports:
-        findings.extend(export_findings(path, module, spec))
+        if context is None or context.export_in_force(spec):
+            findings.extend(export_findings(path, module, spec))
+            if spec.one_of is not None:
+                groups.setdefault(spec.one_of, []).append(spec)
+    for members in groups.values():
+        if not any(module.export(spec.name) is not None for spec in members):
+            names = " or ".join(f"{spec.name} {spec.type}" if spec.type else spec.name for spec in members)
+            findings.append(
+                finding(
+                    "WL201",
+                    f"required export missing: the host needs {names}",
+                    Location(path),
+                    related=_manifest_location(members[0]),
+                    subject=members[0].name,
+                )
+            )
     return findings
+
+
+def _shown(imp: Import, entry: Provided) -> str:
+    """An import's key, with the entry's descriptive name beside a short one (Soroban's ``b.j``)."""
+    return f"{imp.module}.{imp.name} ({entry.long_name})" if entry.long_name else f"{imp.module}.{imp.name}"
 
 
 def _where(path: str, imp: Import) -> Location:
@@ -88,10 +123,13 @@ def missing_import(path: str, imp: Import, manifest: Manifest) -> Finding:
     elsewhere = [entry for entry in manifest.by_name(imp.name) if entry.namespace != imp.module]
     if elsewhere:
         namespaces = ", ".join(sorted({entry.namespace for entry in elsewhere}))
+        fix = f"import it from {elsewhere[0].namespace}"
+        if elsewhere[0].preset is None:
+            fix = f"register the host function under {imp.module}, or {fix}"
         return finding(
             "WL102",
             f"{described} is not provided in namespace {imp.module}; the host provides {imp.name} in {namespaces}: "
-            f"register the host function under {imp.module}, or import it from {elsewhere[0].namespace}",
+            f"{fix}",
             where,
             related=_manifest_location(elsewhere[0]),
             subject=key,
@@ -113,20 +151,23 @@ def missing_import(path: str, imp: Import, manifest: Manifest) -> Finding:
 
 
 def import_against_entry(path: str, imp: Import, entry: Provided) -> Iterator[Finding]:
-    key = _key(imp)
+    key = _shown(imp, entry)
+    subject = _key(imp)
     where = _where(path, imp)
     related = _manifest_location(entry)
     if entry.forbidden:
-        yield finding("WL108", f"import {key} is forbidden: {entry.forbidden}", where, related=related, subject=key)
+        yield finding("WL108", f"import {key} is forbidden: {entry.forbidden}", where, related=related, subject=subject)
     if entry.deprecated:
-        yield finding("WL109", f"import {key} is deprecated: {entry.deprecated}", where, related=related, subject=key)
+        yield finding(
+            "WL109", f"import {key} is deprecated: {entry.deprecated}", where, related=related, subject=subject
+        )
     if imp.kind != entry.kind:
         yield finding(
             "WL106",
             f"import {key} is {KIND_NAMES[imp.kind]}, the host provides {KIND_NAMES[entry.kind]}",
             where,
             related=related,
-            subject=key,
+            subject=subject,
         )
         return
     if entry.type is None:
@@ -135,15 +176,18 @@ def import_against_entry(path: str, imp: Import, entry: Provided) -> Iterator[Fi
         if (imp.type.params, imp.type.results) != (entry.type.params, entry.type.results):  # type: ignore[union-attr]
             yield finding(
                 "WL105",
-                f"import {key} has signature {imp.type}, the host provides {entry.type}{_mismatch_cause(imp, entry)}",
+                f"import {key} has signature {imp.type}, the host provides {entry.type}{_mismatch_cause(imp, entry)}"
+                + (" (the host's type is known from an SDK's declaration only)" if entry.sdk_only else ""),
                 where,
                 related=related,
-                subject=key,
+                subject=subject,
             )
         return
     problem = _limits_problem(imp, entry)
+    if problem and entry.any_limits:  # the host creates it with the import's own limits
+        problem = _limits_problem(imp, _with_limits_of(imp, entry))
     if problem:
-        yield finding("WL107", f"import {key} {problem}", where, related=related, subject=key)
+        yield finding("WL107", f"import {key} {problem}", where, related=related, subject=subject)
 
 
 def _mismatch_cause(imp: Import, entry: Provided) -> str:
@@ -155,9 +199,19 @@ def _mismatch_cause(imp: Import, entry: Provided) -> str:
             " (each i64 parameter arrives as two i32: the module was built without BigInt integration, "
             "e.g. emscripten without -sWASM_BIGINT)"
         )
-    if entry.type == FuncType(("i64",), ("i64",)):
+    if entry.type == FuncType(("i64",), ("i64",)) and entry.preset is None:
         return " (a dummy written as (i64) -> i64 for every function does not fit this one)"
     return ""
+
+
+def _with_limits_of(imp: Import, entry: Provided) -> Provided:
+    """``entry`` with the import's limits: what a host that sizes the memory or table by the import provides."""
+    from ..record import replace
+
+    want, have = imp.type, entry.type
+    if isinstance(want, (MemoryType, TableType)) and isinstance(have, (MemoryType, TableType)):
+        return replace(entry, type=replace(have, min=want.min, max=want.max))
+    return entry
 
 
 def _limits_problem(imp: Import, entry: Provided) -> str:
@@ -238,7 +292,7 @@ def export_findings(path: str, module: Module, spec: ExportSpec) -> Iterator[Fin
             related=related,
             subject=spec.name,
         )
-    elif spec.type is not None and exp.type != spec.type:
+    elif spec.type is not None and exp.type != spec.type and all(exp.type != alt for alt, _ in spec.alternatives):
         yield finding(
             "WL202",
             f"export {spec.name} has {exp.type}, the host calls it as {spec.type}",

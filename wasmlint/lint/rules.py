@@ -128,6 +128,32 @@ RULES: tuple[Rule, ...] = (
         "Move to the replacement the manifest names.",
     ),
     Rule(
+        "WL110",
+        "not-in-host-version",
+        "error",
+        "The module imports something the host provides only in other releases than the one checked.",
+        "A manifest says in which host release each entry appeared (`since`) or was removed (`until`); a plugin "
+        "deployed to an older host fails to load exactly as if the import were missing (Envoy releases before "
+        "1.33 lack `wasi_snapshot_preview1.path_unlink_file`).",
+        "filter.wasm: WL110 import wasi_snapshot_preview1.path_unlink_file (i32, i32, i32) -> i32 is provided "
+        "from Envoy 1.33 on; checked against Envoy 1.26",
+        "Deploy to a host release that provides it, or rebuild the plugin without the import (an older SDK or "
+        "toolchain); `--host-version` checks each release you support.",
+    ),
+    Rule(
+        "WL111",
+        "not-in-preset-version",
+        "error",
+        "The module imports a function that the preset's host provides only in other versions than the one the "
+        "module declares (or is pinned to).",
+        "Hosts link functions per ABI, VM or protocol version: a Soroban contract that declares protocol 20 may "
+        "not call a function introduced in protocol 21; a proxy-wasm filter that declares ABI 0.1.0 gets only the "
+        "0.1.0 functions.",
+        "contract.wasm: WL111 import l.c (...) is provided from soroban protocol 21 on; the module is checked "
+        "as soroban protocol 20 (declared by contractenvmetav0: protocol 20)",
+        "Build the module for a version that has the function (a newer SDK), or stop using it.",
+    ),
+    Rule(
         "WL201",
         "missing-export",
         "error",
@@ -174,6 +200,106 @@ RULES: tuple[Rule, ...] = (
         "wasmlint.toml:12: WL401 env.ws_close is declared but no checked module imports it",
         "Remove the entry if no plugin needs it.",
         default_enabled=False,
+    ),
+    Rule(
+        "WL501",
+        "marker-missing",
+        "error",
+        "The module lacks the version marker its host requires (a proxy-wasm ABI export, CosmWasm's "
+        "interface_version_8, Soroban's contractenvmetav0 section).",
+        "Hosts read the marker before anything else and refuse a module without one (Envoy: Missing or unknown "
+        "Proxy-Wasm ABI version; Soroban: contract missing metadata section).",
+        "filter.wasm: WL501 no proxy-wasm ABI version marker: the module exports none of proxy_abi_version_0_1_0, ...",
+        "Build the module with the ecosystem's SDK, which emits the marker, or pin a version with "
+        "`--preset NAME@VERSION` to check the imports regardless.",
+    ),
+    Rule(
+        "WL502",
+        "marker-unknown",
+        "error",
+        "The module's version marker names a version the preset does not know.",
+        "A host refuses an ABI or interface version it does not implement, and wasmlint cannot tell which "
+        "functions such a module may import.",
+        "filter.wasm: WL502 export proxy_abi_version_0_3_0 declares proxy-wasm ABI 0.3.0, which the host does "
+        "not know (it knows 0.1.0, 0.2.0, 0.2.1)",
+        "Build for a version the host supports; `wasmlint presets` lists the versions each preset knows.",
+    ),
+    Rule(
+        "WL503",
+        "marker-duplicate",
+        "error",
+        "The module declares its version more than once (two markers, or markers that disagree).",
+        "Hosts expect exactly one marker (CosmWasm: more than one marker export: interface_version_*); which "
+        "one a host honours is not something to rely on.",
+        "contract.wasm: WL503 the contract exports 2 interface markers (interface_version_7, "
+        "interface_version_8); the VM accepts exactly one",
+        "Keep one marker: usually two copies of the ecosystem's standard library were linked in.",
+    ),
+    Rule(
+        "WL504",
+        "marker-legacy",
+        "error",
+        "The module carries a marker of a toolchain no current host accepts (CosmWasm interface_version_5 to _7, "
+        "cosmwasm_vm_version_N).",
+        "Current VMs refuse such contracts outright; the imports are still checked against the current VM, so every "
+        "other change the rebuild needs is listed too.",
+        "contract.wasm: WL504 export interface_version_7 marks a contract for CosmWasm 0.14 to 0.16 (legacy); "
+        "current VMs accept only interface_version_8",
+        "Rebuild the contract with a current SDK (cosmwasm-std 1.0 or later).",
+    ),
+    Rule(
+        "WL505",
+        "capability-unsupported",
+        "error",
+        "The module requires a capability (CosmWasm's requires_* exports) that the host version checked lacks.",
+        "The VM refuses to store a contract that requires a capability the chain does not offer "
+        "(check_wasm_capabilities).",
+        "contract.wasm: WL505 export requires_cosmwasm_2_1 asks for capability cosmwasm_2_1, offered from "
+        "cosmwasm-vm (wasmvm) 2.1 on; checked against cosmwasm-vm (wasmvm) 2.0",
+        "Deploy to a chain whose VM offers it, or build without the cargo feature that requires it.",
+    ),
+    Rule(
+        "WL506",
+        "marker-malformed",
+        "error",
+        "The module's version marker cannot be read (a truncated or unknown entry in a marker section).",
+        "The host cannot read the version either, and refuses the module.",
+        "contract.wasm: WL506 malformed contractenvmetav0 custom section: the interface version is cut short",
+        "Rebuild the module with its SDK; do not edit marker sections by hand.",
+    ),
+    Rule(
+        "WL507",
+        "refused-combination",
+        "error",
+        "The module imports from namespaces that the host refuses to link together.",
+        "Some hosts pick one provider per module from its import namespaces (Shopify's function-runner) and "
+        "refuse combinations they cannot serve.",
+        "function.wasm: WL507 the module imports from shopify_function_v2 and from wasi_snapshot_preview1, which "
+        "the host refuses: cannot use `shopify_function_v2` and import WASI (build for wasm32-unknown-unknown)",
+        "Build with one toolchain version throughout (the SDK and its JavaScript provider of the same release).",
+    ),
+    Rule(
+        "WL508",
+        "version-mismatch",
+        "error",
+        "The module declares a version other than the one the preset is pinned to (`NAME@VERSION`), and the "
+        "host of that version cannot run it.",
+        "A pinned version is the host's: a module declaring another ABI, or a newer protocol, is refused or "
+        "linked against other functions than it expects.",
+        "contract.wasm: WL508 the module declares soroban protocol 23 (...), the host is pinned to 22: the host "
+        "refuses a module newer than itself; checked as 22",
+        "Build the module for the host's version, or pin the version the host really runs.",
+    ),
+    Rule(
+        "WL509",
+        "module-refused",
+        "error",
+        "The module has a structure the preset's host refuses: a start function (Stylus), other than exactly one "
+        "memory (Stylus, CosmWasm).",
+        "Hosts validate a module's shape before linking it, and refuse the whole module.",
+        "program.wasm: WL509 the module has a start function (function 3), which stylus refuses: refused "
+        '("wasm start functions not allowed")',
+        "Rebuild without the feature: an initialiser called from the entry point instead of a start function.",
     ),
 )
 

@@ -42,15 +42,22 @@ def run_check(
     phases: tuple[str, ...] = (),
     select: list[str] | None = None,
     ignore: list[str] | None = None,
+    host_versions: tuple[str, ...] = (),
 ) -> CheckResult:
+    """Check ``files``; ``host_versions`` are the host releases to check against (each one, in one run)."""
     result = CheckResult()
     finder = ConfigFinder(manifest or None)
     fixed: Config | None = None
     if presets and not manifest:
-        built = preset_manifest(list(presets))
+        try:
+            built = preset_manifest(list(presets))
+        except ManifestError as exc:
+            result.failures.append(str(exc))
+            return result
         fixed = Config(built, built.lint, os.getcwd())
     decoded: dict[str, list[Module]] = {}
     unused_wanted: dict[str, Manifest] = {}
+    views: dict[object, Manifest] = {}
     for path in files:
         try:
             config = fixed or finder.for_file(path)
@@ -77,7 +84,12 @@ def run_check(
             offset = exc.offset if isinstance(exc, DecodeError) else None
             result.findings.append(finding("WL001", message, Location(path, offset), subject=path))
             continue
-        found = check_module(path, module, config.manifest, selected)
+        if _versioned(config.manifest) or host_versions:
+            found = _versioned_check(path, module, config.manifest, selected, host_versions, result, views)
+            if found is None:
+                continue
+        else:
+            found = check_module(path, module, config.manifest, selected)
         result.findings.extend(f for f in found if f.code in codes)
         decoded.setdefault(config.manifest.path, []).append(module)
         if "WL401" in codes:
@@ -85,6 +97,47 @@ def run_check(
     for key, manifest_wanting in unused_wanted.items():
         result.findings.extend(unused_entries(manifest_wanting, decoded[key]))
     return result
+
+
+def _versioned(manifest: Manifest) -> bool:
+    """Whether checking against ``manifest`` involves versions: versioned presets, host releases, since/until."""
+    return bool(
+        manifest.preset_info
+        or manifest.host_versions
+        or any(e.since or e.until for e in manifest.provided)
+        or any(e.since or e.until for e in manifest.exports)
+    )
+
+
+def _versioned_check(
+    path: str,
+    module: Module,
+    manifest: Manifest,
+    phases: list[Phase],
+    asked: tuple[str, ...],
+    result: CheckResult,
+    views: dict[object, Manifest],
+) -> list[Finding] | None:
+    """The findings against each host release asked for (the newest declared by default), once each; None when
+    a release asked for is not the manifest's (a failure is recorded)."""
+    from .versions import advise, host_versions_to_check, select
+
+    if asked and not _versioned(manifest):
+        message = f"{manifest.path}: --host-version {asked[0]}: the manifest declares no host versions"
+        if message not in result.failures:
+            result.failures.append(message)
+        return None
+    releases = host_versions_to_check(manifest, asked)
+    if isinstance(releases, str):
+        if releases not in result.failures:
+            result.failures.append(releases)
+        return None
+    found: dict[Finding, None] = {}
+    for release in releases:
+        view, context, marker_findings = select(path, module, manifest, release, views)
+        found.update(dict.fromkeys(marker_findings))
+        found.update(dict.fromkeys(check_module(path, module, view, phases, context)))
+    return advise(list(found), manifest)
 
 
 def _phases(manifest: Manifest, names: tuple[str, ...], result: CheckResult) -> list[Phase] | None:

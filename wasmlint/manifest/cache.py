@@ -33,14 +33,17 @@ FORMAT = 1
 """Bumped when the layout of an entry changes."""
 
 BUILDERS = (
-    "manifest/values.py",
+    "decode/types.py",
+    "lint/versions.py",
     "manifest/load.py",
     "manifest/loader.py",
-    "model.py",
-    "record.py",
+    "manifest/preset_loader.py",
+    "manifest/presetinfo.py",
     "manifest/signature.py",
     "manifest/tomlpos.py",
-    "decode/types.py",
+    "manifest/values.py",
+    "model.py",
+    "record.py",
 )
 """The modules whose code decides what a manifest loads to; an edit to any of them (an editable install) is a miss."""
 

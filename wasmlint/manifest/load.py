@@ -9,7 +9,7 @@ import os
 from typing import TYPE_CHECKING
 
 from .cache import cached
-from .values import Manifest, Provided
+from .values import Manifest
 
 if TYPE_CHECKING:
     from .loader import Loader
@@ -22,12 +22,10 @@ def load_manifest(path: str | os.PathLike[str]) -> Manifest:
 
 
 def preset_manifest(names: list[str]) -> Manifest:
-    """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone)."""
+    """A manifest made only of built-in presets (used when a plugin is checked with ``--preset`` alone); a name may
+    pin a version (``proxy-wasm@0.2.1``). Raises ManifestError for an unknown preset or version."""
 
     def build(loader: Loader) -> Manifest:
-        provided: list[Provided] = []
-        for name in names:
-            provided.extend(loader.preset(name, "<command line>", None))
-        return Manifest(path="<presets>", host="+".join(names), presets=tuple(names), provided=tuple(provided))
+        return loader.presets_only(names)
 
     return cached("presets\0" + "\0".join(names), build)

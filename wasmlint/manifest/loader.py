@@ -14,11 +14,13 @@ from typing import Any
 
 from ..model import DEFAULT_PAGE_SIZE, EXTERN_KINDS, ExternType, GlobalType, MemoryType, TableType, TagType
 from ..record import Record
+from .presetinfo import PresetInfo
 from .signature import NUMERIC, SignatureError, parse_signature, parse_valtype
 from .tomlpos import key_lines, line_of
 from .values import (
     ANY_SIGNATURE,
     PRESET_ALIASES,
+    PRESET_DIR,
     PRESETS,
     RUN_PHASE,
     ExportSpec,
@@ -34,11 +36,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-PRESET_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "presets")
 CODE_PATTERN = re.compile(r"^(ALL|WL[0-9]{0,3})$")
 
 TOP_KEYS = {"host", "imports", "exports", "phases", "lint"}
-HOST_KEYS = {"name", "presets", "extends", "description"}
+PRESET_TOP_KEYS = TOP_KEYS | {"preset"}
+HOST_KEYS = {"name", "presets", "extends", "description", "versions"}
 IMPORT_KEYS = {
     "kind",
     "pattern",
@@ -53,8 +55,13 @@ IMPORT_KEYS = {
     "element",
     "type",
     "mutable",
+    "since",
+    "until",
 }
-EXPORT_KEYS = {"kind", "signature", "required", "type", "mutable"}
+EXPORT_KEYS = {"kind", "signature", "required", "type", "mutable", "since", "until"}
+PRESET_ENTRY_KEYS = {"source", "versions", "sdk-only", "long-name", "limits-from-import"}
+PRESET_EXPORT_KEYS = {"source", "versions", "sdk-only", "required-until", "required-one-of", "alternatives"}
+"""Keys that only a preset's own entries have (a manifest copied from ``wasmlint presets`` shows them as comments)."""
 PHASE_KEYS = {"provides", "missing", "description"}
 LINT_KEYS = {"select", "ignore", "per-file-ignores"}
 
@@ -101,17 +108,59 @@ class Loader:
         name = host.get("name", base.host if base else os.path.splitext(os.path.basename(path))[0])
         if not isinstance(name, str):
             raise doc.fail(("host", "name"), "`name` must be a string")
+        host_versions = self.host_versions(doc, host)
         presets = self.presets(doc, host)
-        provided: dict[tuple[str, str], Provided] = {}
+        provided: dict[tuple[str, str, tuple[str, ...] | None], Provided] = {}
+        exports: dict[tuple[str, tuple[str, ...] | None], ExportSpec] = (
+            {(e.name, e.versions): e for e in base.exports} if base else {}
+        )
+        infos = {info.name: info for info in base.preset_info} if base else {}
+        pins = dict(base.preset_pins) if base else {}
         if base is not None:
-            provided.update(((p.namespace, p.name), p) for p in base.provided)
-        for preset in presets:
-            for entry in self.preset(preset, doc.path, doc.line(("host", "presets"))):
-                provided.setdefault((entry.namespace, entry.name), entry)
-        for entry in self.imports(doc):
-            provided[(entry.namespace, entry.name)] = entry
-        exports = {e.name: e for e in base.exports} if base else {}
-        exports.update((e.name, e) for e in self.exports(doc))
+            provided.update(((p.namespace, p.name, p.versions), p) for p in base.provided)
+        line = doc.line(("host", "presets"))
+        for spec in presets:
+            from .preset_loader import preset_bundle
+
+            bundle = preset_bundle(self, spec, doc.path, line)
+            taken = {(ns, n) for ns, n, _ in provided}
+            for entry in bundle.provided:
+                if (entry.namespace, entry.name) not in taken:
+                    provided[(entry.namespace, entry.name, entry.versions)] = entry
+            taken_exports = {n for n, _ in exports}
+            for spec_export in bundle.exports:
+                if spec_export.name not in taken_exports:
+                    exports[(spec_export.name, spec_export.versions)] = spec_export
+            if bundle.info is not None:
+                infos.setdefault(bundle.info.name, bundle.info)
+            if bundle.pin is not None:
+                pins[bundle.name] = bundle.pin
+        own = self.imports(doc)
+        for entry in own:
+            for key in [key for key in provided if key[:2] == (entry.namespace, entry.name)]:
+                del provided[key]
+        for entry in own:
+            provided[(entry.namespace, entry.name, None)] = entry
+        own_exports = self.exports(doc)
+        for spec_export in own_exports:
+            group = None
+            for export_key in [export_key for export_key in exports if export_key[0] == spec_export.name]:
+                group = group or exports.pop(export_key).one_of
+            if group is not None:  # a re-declared member of a preset's group stays in the group
+                from ..record import replace
+
+                spec_export = replace(spec_export, one_of=group)
+            exports[(spec_export.name, None)] = spec_export
+        if host_versions is None:
+            host_versions = base.host_versions if base else ()
+            label = base.host_label if base else ""
+        else:
+            label = name
+        if not host_versions and not label:
+            adopted = next((info for info in infos.values() if info.host_versions), None)
+            if adopted is not None:
+                host_versions, label = adopted.host_versions, adopted.host or adopted.name
+        self.check_axis(doc, [*own, *own_exports], host_versions)
         phases = {p.name: p for p in base.phases} if base else {}
         keys = {entry.key for entry in provided.values()}
         phases.update((p.name, p) for p in self.phases(doc, keys))
@@ -119,12 +168,88 @@ class Loader:
         return Manifest(
             path=doc.path,
             host=name,
-            presets=tuple(dict.fromkeys((*(base.presets if base else ()), *presets))),
+            presets=tuple(dict.fromkeys((*(base.presets if base else ()), *(p.split("@")[0] for p in presets)))),
             provided=tuple(provided.values()),
             exports=tuple(exports.values()),
             phases=tuple(phases.values()),
             lint=lint,
+            host_versions=host_versions,
+            host_label=label,
+            preset_info=tuple(infos.values()),
+            preset_pins=tuple(pins.items()),
         )
+
+    def presets_only(self, specs: list[str]) -> Manifest:
+        """The manifest of ``--preset`` given alone: the presets' entries, exports and versions."""
+        from .preset_loader import preset_bundle
+
+        provided: dict[tuple[str, str, tuple[str, ...] | None], Provided] = {}
+        exports: dict[tuple[str, tuple[str, ...] | None], ExportSpec] = {}
+        infos: list[PresetInfo] = []
+        pins: list[tuple[str, str]] = []
+        names = []
+        shown = []
+        for spec in specs:
+            base, at, version = spec.partition("@")
+            bundle = preset_bundle(self, PRESET_ALIASES.get(base, base) + at + version, "<command line>", None)
+            names.append(bundle.name)
+            shown.append(bundle.name + at + version)
+            taken = {(ns, n) for ns, n, _ in provided}  # as in a manifest: the first preset naming a function wins
+            for entry in bundle.provided:
+                if (entry.namespace, entry.name) not in taken:
+                    provided[(entry.namespace, entry.name, entry.versions)] = entry
+            taken_exports = {n for n, _ in exports}
+            for spec_export in bundle.exports:
+                if spec_export.name not in taken_exports:
+                    exports[(spec_export.name, spec_export.versions)] = spec_export
+            if bundle.info is not None:
+                infos.append(bundle.info)
+            if bundle.pin is not None:
+                pins.append((bundle.name, bundle.pin))
+        adopted = next((info for info in infos if info.host_versions), None)
+        return Manifest(
+            path="<presets>",
+            host="+".join(shown),
+            presets=tuple(names),
+            provided=tuple(provided.values()),
+            exports=tuple(exports.values()),
+            host_versions=adopted.host_versions if adopted else (),
+            host_label=(adopted.host or adopted.name) if adopted else "",
+            preset_info=tuple(infos),
+            preset_pins=tuple(pins),
+        )
+
+    def host_versions(self, doc: Document, host: dict[str, Any]) -> tuple[str, ...] | None:
+        """``[host] versions``: the host's releases, oldest first (None when not declared)."""
+        if "versions" not in host:
+            return None
+        versions = host["versions"]
+        if not isinstance(versions, list) or not versions or not all(isinstance(v, str) and v for v in versions):
+            raise doc.fail(("host", "versions"), '`versions` must be a list of version strings, oldest first: ["1.0"]')
+        if len(set(versions)) != len(versions):
+            raise doc.fail(("host", "versions"), "`versions` names a version twice")
+        return tuple(versions)
+
+    @staticmethod
+    def check_axis(doc: Document, entries: list[Provided | ExportSpec], versions: tuple[str, ...]) -> None:
+        """``since`` and ``until`` name declared host versions, and ``since`` comes before ``until``."""
+        entries = [entry for entry in entries if entry.since is not None or entry.until is not None]
+        if not entries:
+            return
+        from ..lint.versions import earlier
+
+        for entry in entries:
+            where = ("imports", entry.namespace, entry.name) if isinstance(entry, Provided) else ("exports", entry.name)
+            shown = entry.key if isinstance(entry, Provided) else f"export {entry.name}"
+            for key in ("since", "until"):
+                value = getattr(entry, key)
+                if value is not None and versions and value not in versions:
+                    raise doc.fail(
+                        where,
+                        f"{shown}: `{key}` names {value!r}, which is not in [host] versions ({', '.join(versions)})",
+                    )
+            if entry.since is not None and entry.until is not None and not earlier(entry.since, entry.until, versions):
+                raise doc.fail(where, f"{shown}: `until` ({entry.until}) must come after `since` ({entry.since})")
 
     def read(self, path: str) -> Document:
         shown = path
@@ -174,24 +299,27 @@ class Loader:
             raise doc.fail(("host", "presets"), "`presets` must be a list of preset names")
         names = []
         for preset in presets:
-            canonical = PRESET_ALIASES.get(preset, preset)
+            base, at, version = preset.partition("@")
+            canonical = PRESET_ALIASES.get(base, base)
             if canonical not in PRESETS:
                 raise doc.fail(
                     ("host", "presets"), f"unknown preset {preset!r}; built-in presets: {', '.join(PRESETS)}"
                 )
-            names.append(canonical)
+            names.append(canonical + at + version)
         return names
 
     def preset(self, name: str, source: str, line: int | None) -> list[Provided]:
+        from .preset_loader import preset_bundle
+
+        return preset_bundle(self, name, source, line).provided
+
+    def read_preset(self, name: str) -> Document:
+        """The data file of preset ``name``, noted among the sources (the cache compares it on every use)."""
         preset_path = os.path.join(PRESET_DIR, f"{name}.toml")
         with open(preset_path, encoding="utf-8") as file:
             text = file.read()
         self.sources.append((preset_path, text))
-        doc = self.parse(f"preset:{name}", text)
-        return [
-            Provided(p.namespace, p.name, p.kind, p.type, source=f"preset:{name}", line=p.line, preset=name)
-            for p in self.imports(doc)
-        ]
+        return self.parse(f"preset:{name}", text)
 
     def imports(self, doc: Document) -> list[Provided]:
         imports = self.table(doc, ("imports",))
@@ -214,7 +342,8 @@ class Loader:
             value = {"signature": value}
         if not isinstance(value, dict):
             raise doc.fail(keys, f"{namespace}.{name}: expected a signature string or a table")
-        self.check_keys(doc, keys, value, IMPORT_KEYS, f"{namespace}.{name}")
+        preset_keys = PRESET_ENTRY_KEYS if doc.path.startswith("preset:") else set()
+        self.check_keys(doc, keys, value, IMPORT_KEYS | preset_keys, f"{namespace}.{name}")
         pattern = value.get("pattern", "*" in name or "?" in name)
         if not isinstance(pattern, bool):
             raise doc.fail(keys, f"{namespace}.{name}: `pattern` must be true or false")
@@ -225,6 +354,7 @@ class Loader:
             extern = self.extern_type(kind, value, allow_any=pattern)
             deprecated = _reason(value.get("deprecated"), "deprecated")
             forbidden = _reason(value.get("forbidden"), "forbidden")
+            since, until = _version(value.get("since"), "since"), _version(value.get("until"), "until")
         except (SignatureError, ValueError) as exc:
             raise ManifestError(doc.path, line, f"{namespace}.{name}: {exc}") from None
         return Provided(
@@ -237,6 +367,8 @@ class Loader:
             forbidden=forbidden,
             source=doc.path,
             line=line,
+            since=since,
+            until=until,
         )
 
     @staticmethod
@@ -284,28 +416,30 @@ class Loader:
         return TableType(element_type, minimum, maximum, index)
 
     def exports(self, doc: Document) -> list[ExportSpec]:
-        specs = []
-        for name, value in self.table(doc, ("exports",)).items():
-            keys = ("exports", name)
-            line = doc.line(keys)
-            if isinstance(value, str):
-                value = {"signature": value}
-            if not isinstance(value, dict):
-                raise doc.fail(keys, f"export {name}: expected a signature string or a table")
-            self.check_keys(doc, keys, value, EXPORT_KEYS, f"export {name}")
-            kind = value.get("kind", "func")
-            if kind not in EXTERN_KINDS:
-                raise doc.fail(keys, f"export {name}: unknown kind {kind!r}")
-            required = value.get("required", True)
-            if not isinstance(required, bool):
-                raise doc.fail(keys, f"export {name}: `required` must be true or false")
-            try:
-                typed = any(key in value for key in IMPORT_KEYS - {"kind", "pattern"})
-                extern = self.extern_type(kind, value, allow_any=False) if typed else None
-            except (SignatureError, ValueError) as exc:
-                raise ManifestError(doc.path, line, f"export {name}: {exc}") from None
-            specs.append(ExportSpec(name, kind, extern, required, doc.path, line))
-        return specs
+        return [self.export_entry(doc, name, value) for name, value in self.table(doc, ("exports",)).items()]
+
+    def export_entry(self, doc: Document, name: str, value: Any) -> ExportSpec:
+        keys = ("exports", name)
+        line = doc.line(keys)
+        if isinstance(value, str):
+            value = {"signature": value}
+        if not isinstance(value, dict):
+            raise doc.fail(keys, f"export {name}: expected a signature string or a table")
+        preset_keys = PRESET_EXPORT_KEYS if doc.path.startswith("preset:") else set()
+        self.check_keys(doc, keys, value, EXPORT_KEYS | preset_keys, f"export {name}")
+        kind = value.get("kind", "func")
+        if kind not in EXTERN_KINDS:
+            raise doc.fail(keys, f"export {name}: unknown kind {kind!r}")
+        required = value.get("required", True)
+        if not isinstance(required, bool):
+            raise doc.fail(keys, f"export {name}: `required` must be true or false")
+        try:
+            typed = any(key in value for key in IMPORT_KEYS - {"kind", "pattern", "since", "until"})
+            extern = self.extern_type(kind, value, allow_any=False) if typed else None
+            since, until = _version(value.get("since"), "since"), _version(value.get("until"), "until")
+        except (SignatureError, ValueError) as exc:
+            raise ManifestError(doc.path, line, f"export {name}: {exc}") from None
+        return ExportSpec(name, kind, extern, required, doc.path, line, since=since, until=until)
 
     def phases(self, doc: Document, keys: set[str]) -> list[Phase]:
         phases = []
@@ -367,6 +501,14 @@ def _reason(value: Any, what: str) -> str | None:
     if isinstance(value, str):
         return value
     raise ValueError(f"`{what}` must be true or a reason string")
+
+
+def _version(value: Any, key: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ValueError(f'`{key}` must be a version string, e.g. {key} = "1.4" (quoted)')
+    return value
 
 
 def _bool(value: Any, key: str) -> bool:

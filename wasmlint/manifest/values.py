@@ -8,12 +8,24 @@ These values are what the rules compare modules with. They are plain: reading th
 from __future__ import annotations
 
 import fnmatch
+import os
 from typing import Literal
 
 from ..model import ExternKind, ExternType
 from ..record import Record, field
+from .presetinfo import PresetInfo
 
-PRESETS = ("wasi_snapshot_preview1", "extism")
+PRESET_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "presets")
+PRESETS = (
+    "wasi_snapshot_preview1",
+    "extism",
+    *sorted(
+        name[: -len(".toml")]
+        for name in os.listdir(PRESET_DIR)
+        if name.endswith(".toml") and name[: -len(".toml")] not in ("wasi_snapshot_preview1", "extism")
+    ),
+)
+"""Every built-in preset: the two original ones, then the ecosystems' (one data file each), by name."""
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
 RUN_PHASE = "run"
 ANY_SIGNATURE = "*"
@@ -48,6 +60,22 @@ class Provided(Record):
     """The manifest file (or ``preset:NAME``) that declares it."""
     line: int | None = None
     preset: str | None = None
+    versions: tuple[str, ...] | None = None
+    """The preset versions that have it (None: all); for presets whose modules declare a version."""
+    since: str | None = None
+    """The first host version that provides it (None: every version); see ``axis``."""
+    until: str | None = None
+    """The first host version that no longer provides it."""
+    axis: str = "host"
+    """What ``since`` and ``until`` count: ``host`` (the host's releases) or ``preset`` (the preset's versions)."""
+    sdk_only: bool = False
+    """Known only from an SDK's declaration: the host's own source could not be read for it."""
+    long_name: str | None = None
+    """The descriptive name of a short import name (Soroban's ``b.j`` is bytes_copy_from_linear_memory)."""
+    cite: str = ""
+    """Where a preset entry's facts come from (a key of the preset's sources, with detail)."""
+    any_limits: bool = False
+    """A memory or table the host creates with the import's own limits (wasi-threads' shared memory)."""
 
     @property
     def key(self) -> str:
@@ -61,6 +89,20 @@ class ExportSpec(Record):
     required: bool
     source: str = ""
     line: int | None = None
+    preset: str | None = None
+    versions: tuple[str, ...] | None = None
+    since: str | None = None
+    until: str | None = None
+    axis: str = "host"
+    cite: str = ""
+    required_until: str | None = None
+    """A required export that the host stops requiring from this release on (CosmWasm's ``instantiate``)."""
+    alternatives: tuple[tuple[ExternType, str | None], ...] = ()
+    """Other types the host also accepts, each from a release on (None: always)."""
+    sdk_only: bool = False
+    one_of: str | None = None
+    """A group of exports of which the host needs at least one (proxy-wasm's allocator: malloc or
+    proxy_on_memory_allocate); each member is itself optional."""
 
 
 class Phase(Record):
@@ -86,6 +128,14 @@ class Manifest(Record):
     exports: tuple[ExportSpec, ...] = ()
     phases: tuple[Phase, ...] = ()
     lint: LintSettings = LintSettings()
+    host_versions: tuple[str, ...] = ()
+    """The host's releases, oldest first, that ``since`` and ``until`` refer to (``[host] versions``)."""
+    host_label: str = ""
+    """How a host version is named in messages (``Envoy``): the name of the host whose releases they are."""
+    preset_info: tuple[PresetInfo, ...] = ()
+    """The versioned presets the manifest includes, with what they know of their versions and markers."""
+    preset_pins: tuple[tuple[str, str], ...] = ()
+    """(preset, version) for each preset written ``NAME@VERSION``; the others follow each module's marker."""
     _exact: dict[tuple[str, str], Provided] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

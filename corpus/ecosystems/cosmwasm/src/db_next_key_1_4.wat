@@ -1,0 +1,18 @@
+;; A contract iterating keys only with db_next_key (cosmwasm-vm 1.4 on), declaring requires_cosmwasm_1_4.
+(module
+  (import "env" "db_scan" (func $scan (param i32 i32 i32) (result i32)))
+  (import "env" "db_next_key" (func $next_key (param i32) (result i32)))
+  (memory (export "memory") 17)
+  (func $marker)
+  (func $allocate (param i32) (result i32) i32.const 1024)
+  (func $deallocate (param i32))
+  (func $instantiate (param i32 i32 i32) (result i32) i32.const 0)
+  (func $query (param i32 i32) (result i32)
+    (call $next_key (call $scan (local.get 0) (local.get 1) (i32.const 1))))
+  (export "interface_version_8" (func $marker))
+  (export "requires_cosmwasm_1_4" (func $marker))
+  (export "requires_iterator" (func $marker))
+  (export "allocate" (func $allocate))
+  (export "deallocate" (func $deallocate))
+  (export "instantiate" (func $instantiate))
+  (export "query" (func $query)))

@@ -1,0 +1,15 @@
+;; A cosmwasm-std 0.16 style contract: marker interface_version_7, which no current VM accepts.
+(module
+  (import "env" "db_read" (func $db_read (param i32) (result i32)))
+  (import "env" "addr_validate" (func $addr_validate (param i32) (result i32)))
+  (memory (export "memory") 17)
+  (func $marker)
+  (func $allocate (param i32) (result i32) i32.const 1024)
+  (func $deallocate (param i32))
+  (func $instantiate (param i32 i32 i32) (result i32) (call $addr_validate (local.get 0)))
+  (func $query (param i32 i32) (result i32) (call $db_read (local.get 0)))
+  (export "interface_version_7" (func $marker))
+  (export "allocate" (func $allocate))
+  (export "deallocate" (func $deallocate))
+  (export "instantiate" (func $instantiate))
+  (export "query" (func $query)))

@@ -1,0 +1,10 @@
+;; interface_version_8 contract without the required export deallocate.
+(module
+  (import "env" "db_read" (func $db_read (param i32) (result i32)))
+  (memory (export "memory") 17)
+  (func $marker)
+  (func $allocate (param i32) (result i32) i32.const 1024)
+  (func $instantiate (param i32 i32 i32) (result i32) (call $db_read (local.get 0)))
+  (export "interface_version_8" (func $marker))
+  (export "allocate" (func $allocate))
+  (export "instantiate" (func $instantiate)))

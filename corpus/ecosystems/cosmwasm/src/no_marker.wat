@@ -1,0 +1,10 @@
+;; No interface_version_* export at all.
+(module
+  (import "env" "db_read" (func $db_read (param i32) (result i32)))
+  (memory (export "memory") 17)
+  (func $allocate (param i32) (result i32) i32.const 1024)
+  (func $deallocate (param i32))
+  (func $instantiate (param i32 i32 i32) (result i32) (call $db_read (local.get 0)))
+  (export "allocate" (func $allocate))
+  (export "deallocate" (func $deallocate))
+  (export "instantiate" (func $instantiate)))

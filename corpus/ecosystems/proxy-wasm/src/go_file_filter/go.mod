@@ -1,0 +1,3 @@
+module example.com/pwfilter
+
+go 1.24

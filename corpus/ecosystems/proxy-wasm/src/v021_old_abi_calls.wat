@@ -1,0 +1,22 @@
+;; A 0.2.1 filter that still calls the 0.1.0 functions proxy_get_configuration and
+;; proxy_continue_request: under the 0.2.1 marker the host does not register them.
+(module
+  (import "env" "proxy_get_configuration" (func $get_configuration (param i32 i32) (result i32)))
+  (import "env" "proxy_continue_request" (func $continue_request (result i32)))
+  (import "env" "proxy_get_log_level" (func $get_log_level (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 1024))
+  (func (export "proxy_abi_version_0_2_1"))
+  (func (export "proxy_on_memory_allocate") (param $size i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $heap))
+    (global.set $heap (i32.add (global.get $heap) (local.get $size)))
+    (local.get $p))
+  (func (export "proxy_on_configure") (param i32 i32) (result i32)
+    (drop (call $get_log_level (i32.const 0)))
+    (drop (call $get_configuration (i32.const 0) (i32.const 4)))
+    (i32.const 1))
+  (func (export "proxy_on_context_create") (param i32 i32))
+  (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
+    (drop (call $continue_request))
+    (i32.const 0)))
