@@ -104,4 +104,4 @@ def test_few_modules_stay_at_the_top_and_every_folder_says_what_belongs_there() 
 def test_escaping_and_manifest_values_are_seams_of_their_own() -> None:
     graph = import_graph()
     assert not {m for m in graph["wasmlint.gen.templating"] | graph["wasmlint.gen.codegen"] if "render" in m}
-    assert graph["wasmlint.manifest.values"] <= {"wasmlint.model", "wasmlint.record"}
+    assert graph["wasmlint.manifest.values"] <= {"wasmlint.model", "wasmlint.record", "wasmlint.manifest.presetinfo"}

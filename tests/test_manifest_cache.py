@@ -151,7 +151,7 @@ def test_a_second_check_parses_no_toml_and_reports_the_same(tmp_path: Path, cach
 
 
 def test_another_wasmlint_version_or_builder_code_is_a_miss(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from wasmlint.manifest.values import cache as manifest_cache
+    from wasmlint.manifest import cache as manifest_cache
 
     load_manifest(HOST)
     (entry,) = cache.iterdir()

@@ -359,7 +359,7 @@ def test_a_printed_preset_is_a_manifest_that_loads_and_validates(spec: str, tmp_
 
 
 def _in(version: str, entry: Any, axis: tuple[str, ...]) -> bool:
-    from wasmlint.lint.versions import in_window
+    from wasmlint.manifest.axes import in_window
 
     return in_window(version, entry.since, entry.until, axis)
 
@@ -639,7 +639,7 @@ def test_an_export_family_has_the_type_the_host_calls(wat2wasm: Any, tmp_path: P
 
 
 def test_version_order_follows_the_declared_list_else_natural_order() -> None:
-    from wasmlint.lint.versions import earlier, in_window
+    from wasmlint.manifest.axes import earlier, in_window
 
     assert earlier("1.9", "1.10", ()) and not earlier("1.10", "1.9", ())
     axis = ("20", "21", "22")

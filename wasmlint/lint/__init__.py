@@ -3,4 +3,7 @@
 ``rules`` is the registry of rule codes (what ``--select``, SARIF's ``rules[]`` and ``wasmlint rules`` read);
 ``checks`` compares one module with a manifest, phase by phase; ``diagnostics`` is the finding value every check
 returns; ``run`` decodes files, finds their configuration and funnels every finding, sorted, to a renderer.
+For versioned hosts, ``markers`` reads the version a module declares (exports, custom sections, memories),
+``versions`` picks the preset versions and host release a module is checked against, and ``module_rules`` applies
+what a preset's host refuses about a module's shape.
 """

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..manifest.axes import Chosen, earlier
 from ..record import Record, field
 from .diagnostics import Finding, Location
-from .versions import Chosen, earlier
 
 if TYPE_CHECKING:
     from ..manifest.presetinfo import PresetInfo

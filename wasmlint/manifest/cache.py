@@ -35,6 +35,7 @@ FORMAT = 1
 BUILDERS = (
     "decode/types.py",
     "lint/versions.py",
+    "manifest/axes.py",
     "manifest/load.py",
     "manifest/loader.py",
     "manifest/preset_loader.py",

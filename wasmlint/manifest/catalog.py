@@ -129,7 +129,7 @@ def as_manifest(spec: str) -> str:
 def _window_keys(entry: Provided | ExportSpec, info: PresetInfo | None, version: str | None) -> tuple[list[str], str]:
     """``since``/``until`` on the host axis stay keys; on the preset's own axis they are resolved at ``version``
     (the entry is left out, as a comment, when that version lacks it)."""
-    from ..lint.versions import in_window
+    from .axes import in_window
 
     keys: list[str] = []
     if entry.axis == "preset" and info is not None and version is not None:

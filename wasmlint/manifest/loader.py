@@ -236,7 +236,7 @@ class Loader:
         entries = [entry for entry in entries if entry.since is not None or entry.until is not None]
         if not entries:
             return
-        from ..lint.versions import earlier
+        from .axes import earlier
 
         for entry in entries:
             where = ("imports", entry.namespace, entry.name) if isinstance(entry, Provided) else ("exports", entry.name)
