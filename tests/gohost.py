@@ -35,6 +35,7 @@ PLUSEV = CORPUS / "hosts" / "plusev-terminal.toml"
 WS_PLUGIN = CORPUS / "go" / "ws_plugin.wasm"
 MODULE_PATH = "example.com/plusev"  # the README example's module
 GO_TARGETS = ("go-extism", "go-wazero")
+SEPARATE = ("components", "ecosystems")  # corpus folders other tests generate for
 
 ADVERSARIAL = [
     ("env", "x\"); __import__('os').system('echo pwned'); (\""),
@@ -162,6 +163,12 @@ def init_module(directory: Path, module_path: str = MODULE_PATH) -> None:
     (directory / "vendor").symlink_to(VENDORED / "vendor", target_is_directory=True)
 
 
+def plugin_modules() -> list[Path]:
+    """The corpus's plugin modules: not the ecosystems' (they need their hosts' presets: tests/test_presets.py
+    generates for them) nor the components and their WASI adapter (tests/test_gen_component.py)."""
+    return sorted(p for p in CORPUS.glob("**/*.wasm") if p.relative_to(CORPUS).parts[0] not in SEPARATE)
+
+
 def package_name(stem: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", stem.lower()).strip("_")
 
@@ -249,7 +256,7 @@ def build(workdir: Path) -> GoHosts:
         registered = [Table("hostfuncs", "go-extism", [], "hostfuncs"), *found]
         for target in GO_TARGETS:
             hosts.corpus[target] = {}
-            for wasm in sorted(CORPUS.glob("**/*.wasm")):
+            for wasm in plugin_modules():
                 name = f"{target.split('-')[1]}_{package_name(wasm.stem)}"
                 (module / "t" / name).mkdir(parents=True)
                 code, _, err = gen("--target", target, "-o", module / "t" / name / "table.go", wasm)

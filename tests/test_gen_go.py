@@ -15,11 +15,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gohost import ADVERSARIAL, CORPUS, EXAMPLES, GO_HOSTILE, PLUSEV, ROOT, WS_PLUGIN, GoHosts, function_module, gen
+from gohost import (
+    ADVERSARIAL,
+    CORPUS,
+    EXAMPLES,
+    GO_HOSTILE,
+    PLUSEV,
+    ROOT,
+    WS_PLUGIN,
+    GoHosts,
+    function_module,
+    gen,
+    plugin_modules,
+)
 
 pytest.importorskip("wasmtime")
 
-MODULES = sorted(CORPUS.glob("**/*.wasm"))
+MODULES = plugin_modules()
 EXTISM_REFUSED = {  # what the Extism SDKs cannot express (the same list as the python-extism target's)
     "all_kinds",
     "emscripten_like",
