@@ -21,7 +21,7 @@ from ..cli import EXIT_HELP, Command, Exit
     help="text: a table per file; json: an array with one object per file (schema: wasmlint/schemas/).",
 )
 def inspect(files: tuple[str, ...], output_format: str) -> None:
-    """List the imports and exports of each FILE, with their types and producers.
+    """List the imports and exports of each FILE, with their types and producers; a component's in WIT.
 
     Every file is listed even when another cannot be read; then the exit status is 2.
     """
@@ -37,6 +37,16 @@ def inspect(files: tuple[str, ...], output_format: str) -> None:
     for path in files:
         try:
             module = decode_path(path)
+            if module.kind == "component":
+                from ..decode.component import decode_component_path
+                from ..render.components import component_to_json, component_to_text
+
+                component = decode_component_path(path)
+                if output_format == "text":
+                    write(component_to_text(path, component))
+                    continue
+                results.append(component_to_json(path, component))
+                continue
         except DecodeError as exc:
             failed = True
             entry = error_to_json(path, exc.offset, exc.message)
