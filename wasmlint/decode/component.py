@@ -162,6 +162,12 @@ def decode_component_path(path: str | os.PathLike[str]) -> Component:
             return decode_component(data)
 
 
+def decode_worlds(data: Buffer) -> dict[str, Component]:
+    """The worlds of a WIT package in its binary form, by qualified name; each world's imports and exports are
+    listed as a component's are. Raises :class:`DecodeError` for a malformed package."""
+    return _Decoder(data).worlds()
+
+
 def decode_component(data: Buffer) -> Component:
     """Decode a component from ``bytes``, ``bytearray``, ``memoryview`` or ``mmap``.
 
@@ -184,17 +190,22 @@ class _Decoder:
         data = self.data
         self._preamble(0, len(data))
         self._body(Reader(data, 8), _Scope(None), None, top=True)
-        owners: dict[int, str] = {}
-        for name, kind, entity, _, _ in self.imports + self.exports:
-            if kind == "instance":
-                for export_kind, value in entity.exports.values():
-                    if export_kind == "type":
-                        owners.setdefault(id(value), name)
-        return Component(
-            tuple(self._item(entry, owners) for entry in self.imports),
-            tuple(self._item(entry, owners) for entry in self.exports),
-            self.producers,
-        )
+        return _component(self.imports, self.exports, self.producers)
+
+    def worlds(self) -> dict[str, Component]:
+        """The worlds of a WIT package in its binary form (``wasm-tools component wit --wasm``), by qualified name
+        (``my:pkg/plug@1.2.3``): each is exported as a component type whose one export is the world's type."""
+        self.decode()
+        found: dict[str, Component] = {}
+        for _, kind, entity, offset, _ in self.exports:
+            if kind != "type" or not isinstance(entity, ComponentShape) or len(entity.exports) != 1:
+                continue
+            [(qualified, (inner_kind, world))] = entity.exports.items()
+            if inner_kind == "component" and isinstance(world, ComponentShape):
+                imports: list[Entry] = [(n, k, e, offset, None) for n, (k, e) in world.imports.items()]
+                exports: list[Entry] = [(n, k, e, offset, None) for n, (k, e) in world.exports.items()]
+                found[qualified] = _component(imports, exports, {})
+        return found
 
     def _preamble(self, start: int, end: int) -> None:
         data = self.data
@@ -290,7 +301,7 @@ class _Decoder:
                 entity = ascribed_entity
         elif ascribed != 0x00:
             raise DecodeError(r.pos - 1, f"invalid leading byte (0x{ascribed:x}) for optional export type")
-        if kind == "type":
+        if kind == "type" and not isinstance(entity, (FuncType, InstanceShape, ComponentShape)):
             entity = self._named(name, entity, offset)
         scope.add(kind, entity)
         exports[name] = (kind, entity)
@@ -737,22 +748,41 @@ class _Decoder:
             raise DecodeError(start, f"unknown {sort} {index}: {sort} index out of bounds")
         return space[index]
 
-    # The listing
 
-    def _item(self, entry: tuple[str, str, Any, int, str | None], owners: dict[int, str]) -> Item:
-        name, kind, entity, offset, implements = entry
+Entry = tuple[str, str, Any, int, Union[str, None]]
+"""A top-level import or export as decoded: name, kind, entity, offset, ``implements``."""
+
+
+def _component(
+    imports: list[Entry], exports: list[Entry], producers: dict[str, tuple[tuple[str, str], ...]]
+) -> Component:
+    owners: dict[int, str] = {}
+    for name, kind, entity, _, _ in imports + exports:
         if kind == "instance":
-            functions = tuple(Function(n, v) for n, (k, v) in entity.exports.items() if k == "func")
-            local = {id(v) for k, v in entity.exports.values() if k == "type"}
-            types = tuple(_typedef(v, local, owners) for k, v in entity.exports.values() if k == "type")
-            return Item(name, kind, offset, functions, types, implements)
-        if kind == "func":
-            return Item(name, kind, offset, (Function(name, entity),), (), implements)
-        if kind == "type":
-            return Item(name, kind, offset, (), (_typedef(entity, set(), owners),), implements)
-        if kind == "core module":
-            kind = "module"
-        return Item(name, kind, offset, implements=implements)
+            for export_kind, value in entity.exports.values():
+                if export_kind == "type":
+                    owners.setdefault(id(value), name)
+    return Component(
+        tuple(_item(entry, owners) for entry in imports),
+        tuple(_item(entry, owners) for entry in exports),
+        producers,
+    )
+
+
+def _item(entry: Entry, owners: dict[int, str]) -> Item:
+    name, kind, entity, offset, implements = entry
+    if kind == "instance":
+        functions = tuple(Function(n, v) for n, (k, v) in entity.exports.items() if k == "func")
+        local = {id(v) for k, v in entity.exports.values() if k == "type"}
+        types = tuple(
+            _typedef(v, local, owners) for k, v in entity.exports.values() if k == "type" and isinstance(v, Named)
+        )
+        return Item(name, kind, offset, functions, types, implements)
+    if kind == "func":
+        return Item(name, kind, offset, (Function(name, entity),), (), implements)
+    if kind == "type" and isinstance(entity, Named):
+        return Item(name, kind, offset, (), (_typedef(entity, set(), owners),), implements)
+    return Item(name, kind, offset, implements=implements)
 
 
 def _unnamed(t: Any) -> Any:

@@ -38,7 +38,7 @@ PRESET_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "presets")
 CODE_PATTERN = re.compile(r"^(ALL|WL[0-9]{0,3})$")
 
 TOP_KEYS = {"host", "imports", "exports", "phases", "lint"}
-HOST_KEYS = {"name", "presets", "extends", "description"}
+HOST_KEYS = {"name", "presets", "extends", "description", "world", "wit"}
 IMPORT_KEYS = {
     "kind",
     "pattern",
@@ -113,8 +113,9 @@ class Loader:
         exports = {e.name: e for e in base.exports} if base else {}
         exports.update((e.name, e) for e in self.exports(doc))
         phases = {p.name: p for p in base.phases} if base else {}
+        world, wit, world_line = self.world(doc, host, path, base)
         keys = {entry.key for entry in provided.values()}
-        phases.update((p.name, p) for p in self.phases(doc, keys))
+        phases.update((p.name, p) for p in self.phases(doc, keys, world_declared=world is not None))
         lint = self.lint(doc) or (base.lint if base else LintSettings())
         return Manifest(
             path=doc.path,
@@ -124,7 +125,28 @@ class Loader:
             exports=tuple(exports.values()),
             phases=tuple(phases.values()),
             lint=lint,
+            world=world,
+            wit=wit,
+            world_line=world_line,
         )
+
+    @staticmethod
+    def world(
+        doc: Document, host: dict[str, Any], path: str, base: Manifest | None
+    ) -> tuple[str | None, str | None, int | None]:
+        """``[host] world`` and ``wit`` (the package's path, resolved against the manifest's folder)."""
+        world, wit = host.get("world"), host.get("wit")
+        if world is None and wit is None:
+            return (base.world, base.wit, base.world_line) if base else (None, None, None)
+        if not isinstance(world, str) or not world:
+            raise doc.fail(("host", "world"), '`world` must name a WIT world, e.g. "my:host/plugins"')
+        if not isinstance(wit, str) or not wit:
+            raise doc.fail(
+                ("host", "wit" if "wit" in host else "world"),
+                "`wit` must be the path of the WIT package that defines the world (its binary form, written by "
+                "`wasm-tools component wit DIR --wasm -o host.wasm`, or a .wit file or directory)",
+            )
+        return world, os.path.join(os.path.dirname(path), wit), doc.line(("host", "world"))
 
     def read(self, path: str) -> Document:
         shown = path
@@ -307,7 +329,7 @@ class Loader:
             specs.append(ExportSpec(name, kind, extern, required, doc.path, line))
         return specs
 
-    def phases(self, doc: Document, keys: set[str]) -> list[Phase]:
+    def phases(self, doc: Document, keys: set[str], world_declared: bool = False) -> list[Phase]:
         phases = []
         for name, value in self.table(doc, ("phases",)).items():
             where = ("phases", name)
@@ -320,6 +342,8 @@ class Loader:
             if not isinstance(provides, list) or not all(isinstance(p, str) for p in provides):
                 raise doc.fail((*where, "provides"), '`provides` must be a list of "namespace.name" strings')
             for key in provides:
+                if world_declared and (":" in key or "." not in key):
+                    continue  # an import of the world (checked against the world, which check decodes)
                 if not any(fnmatch.fnmatchcase(known, key) for known in keys):
                     raise doc.fail(
                         (*where, "provides"),

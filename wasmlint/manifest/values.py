@@ -86,6 +86,11 @@ class Manifest(Record):
     exports: tuple[ExportSpec, ...] = ()
     phases: tuple[Phase, ...] = ()
     lint: LintSettings = LintSettings()
+    world: str | None = None
+    """The WIT world that components are checked against (``[host] world``), or None."""
+    wit: str | None = None
+    """The WIT package that defines ``world``: a binary package, a ``.wit`` file or a directory (``[host] wit``)."""
+    world_line: int | None = None
     _exact: dict[tuple[str, str], Provided] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
