@@ -351,3 +351,30 @@ def test_a_real_component_against_wasi_worlds(tmp_path: Path) -> None:
             assert [f.message for f in found if f.code in IMPORT_CODES] == [
                 "import wasi:random/random@0.2.12 (interface) is not in world root:component/plugins"
             ]
+
+
+def test_init_writes_a_world_that_check_passes_and_wasmtime_links(tmp_path: Path) -> None:
+    guest = build_guest(tmp_path / "guest", "0.2.3")
+    built = sorted((ROOT / "corpus" / "components" / "built").glob("*.wasm"))
+    sandboxes = []
+    from importlib import resources
+
+    for package, name in (("javascript_guest", "js-sandbox.wasm"), ("python_guest", "python-sandbox.wasm")):
+        sandboxes.append(Path(str(resources.files(package).joinpath("resources", name))))
+    components = [guest, *built, *sandboxes]
+    proc = run_cli(tmp_path, "init", "-o", "out/wasmlint.toml", *map(str, components))
+    assert proc.returncode == 2 and "out" in proc.stderr  # no such folder
+    (tmp_path / "out").mkdir()
+    proc = run_cli(tmp_path, "init", "-o", "out/wasmlint.toml", *map(str, components))
+    assert proc.returncode == 0, proc.stderr
+    manifest = (tmp_path / "out" / "wasmlint.toml").read_text()
+    assert 'world = "wasmlint:host/plugins"\nwit = "host.wasm"' in manifest
+    wit = (tmp_path / "out" / "host.wit").read_text()
+    assert "  import my:host/api@0.2.3;\n" in wit and "  import now: func() -> u64;\n" in wit
+    check = run_cli(tmp_path, "check", "-m", "out/wasmlint.toml", *map(str, components))
+    assert (check.returncode, check.stdout) == (0, ""), check.stdout + check.stderr
+    for component in (guest, *built):  # the sandboxes take seconds to compile: the small ones say it
+        accepted, why = wasmtime_accepts(component, tmp_path / "out" / "host.wasm")
+        assert accepted, why
+    again = run_cli(tmp_path, "init", "-o", "out/wasmlint.toml", str(guest))
+    assert again.returncode == 2 and "exists" in again.stderr

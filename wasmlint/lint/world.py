@@ -89,7 +89,7 @@ def _version_key(name: str) -> tuple[int, ...]:
     return tuple(int(parsed.group(n)) for n in (1, 2, 3)) if parsed else ()
 
 
-def _labels(component: Component) -> dict[int, str]:
+def resource_labels(component: Component) -> dict[int, str]:
     """A label for every resource, by the interface (without version) and name that define it, so that the
     component's and the world's resources compare equal when they are the same WIT resource."""
     labels: dict[int, str] = {}
@@ -111,8 +111,8 @@ class WorldCheck:
         self.world_name = world_name
         self.world = world
         self.manifest = manifest
-        self.ours = _labels(component)
-        self.theirs = _labels(world)
+        self.ours = resource_labels(component)
+        self.theirs = resource_labels(world)
         self.related = [Location(manifest.path, line=manifest.world_line)]
 
     def findings(self, phases: Iterable[Phase]) -> list[Finding]:
