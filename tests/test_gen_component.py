@@ -259,3 +259,23 @@ def test_check_reports_a_stale_file(tmp_path: Path) -> None:
     out.write_text(out.read_text().replace("lambda: 0.0", "lambda: 1.0"))
     stale = run_gen(tmp_path, component, "-o", out, "--check")
     assert stale.returncode == 1 and "+                lambda: 0.0," in stale.stdout
+
+
+PACKAGED = [("javascript_guest", "js-sandbox.wasm"), ("python_guest", "python-sandbox.wasm")]
+
+
+@pytest.mark.parametrize(("package", "name"), PACKAGED, ids=[n for _, n in PACKAGED])
+def test_packaged_components_instantiate_with_the_generated_module(package: str, name: str, tmp_path: Path) -> None:
+    """The ComponentizeJS and componentize-py guests (WASI 0.2.0 with sockets and http, and one custom interface):
+    wasmtime supplies WASI, the generated module the rest. Compiling each takes 15-25 s."""
+    from importlib import resources
+
+    import wasmtime
+    import wasmtime.component as wc
+
+    path = Path(str(resources.files(package).joinpath("resources", name)))
+    module = generated(tmp_path, path)
+    engine = wasmtime.Engine()
+    linker = wc.Linker(engine)
+    assert module.define_dummies(linker) == ["hyperlight:sandbox/tools#dispatch"]
+    linker.instantiate(wasmtime.Store(engine), wc.Component.from_file(engine, str(path)))
