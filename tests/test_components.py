@@ -241,13 +241,29 @@ def test_deeply_nested_types_are_refused_not_a_crash() -> None:
     # A chain of 200,000 list types, and 30 tuple types that each hold the previous one twice (2**30 if expanded).
     types = b"\x70\x73" + b"".join(b"\x70" + _s33(i) for i in range(199_999))
     section = _uleb(200_000) + types
-    with pytest.raises(DecodeError, match="effective type size"):
+    with pytest.raises(DecodeError, match="type nesting exceeds"):
         decode_component(b"\x00asm\x0d\x00\x01\x00\x07" + _uleb(len(section)) + section)
     types = b"\x6f\x01\x73" + b"".join(b"\x6f\x02" + _s33(i) + _s33(i) for i in range(29))
     section = _uleb(30) + types
     with pytest.raises(DecodeError, match="effective type size") as doubled:
         decode_component(b"\x00asm\x0d\x00\x01\x00\x07" + _uleb(len(section)) + section)
     assert doubled.value.offset < 8 + 2 + len(section)
+
+
+def test_types_nested_too_deep_and_instantiation_bombs_are_refused_not_a_hang(tmp_path: Path) -> None:
+    types = b"\x70\x73" + b"".join(b"\x70" + _s33(i) for i in range(4999))  # list<list<...<string>>>, 5000 deep
+    section = _uleb(5000) + types
+    with pytest.raises(DecodeError, match="type nesting exceeds the limit of 100"):
+        decode_component(b"\x00asm\x0d\x00\x01\x00\x07" + _uleb(len(section)) + section)
+    # A valid 868-byte component whose nested components instantiate the level below six times, twelve levels deep.
+    levels = ["(component", "  (component $c0)"]
+    for k in range(1, 12):
+        body = " ".join(f"(instance (instantiate $c{k - 1}))" for _ in range(6))
+        levels.append(f"  (component $c{k} (alias outer 1 $c{k - 1} (component $c{k - 1})) {body})")
+    (tmp_path / "bomb.wat").write_text("\n".join([*levels, "  (instance (instantiate $c11))", ")"]))
+    subprocess.run(["wasm-tools", "parse", str(tmp_path / "bomb.wat"), "-o", str(tmp_path / "bomb.wasm")], check=True)
+    with pytest.raises(DecodeError, match="nested components are instantiated too many times"):
+        decode_component_path(tmp_path / "bomb.wasm")
 
 
 def _uleb(n: int) -> bytes:

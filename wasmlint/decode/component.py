@@ -74,6 +74,12 @@ VERSIONS = range(0x0A, 0x10)
 MAX_NESTING = 64
 """Components, component types and instance types nested deeper than this are refused (a Python stack guard)."""
 MAX_TYPE_SIZE = 100_000
+MAX_TYPE_DEPTH = 100
+"""The deepest type accepted (a ``list<list<...>>`` chain, or names of names): spelling and comparing types
+recurse through them."""
+MAX_INSTANTIATED = 64
+"""How many times the bytes of the file nested component bodies may add up to, when decoded at instantiation: a
+nested component instantiated many times in many levels would otherwise cost exponential time."""
 """The largest effective type size (every named type expanded) accepted; wasmparser's own limit is 1,000,000."""
 
 VALUES_FEATURE = "value definitions and start functions (the component model's 🪙 'values' feature)"
@@ -177,14 +183,15 @@ def decode_component(data: Buffer) -> Component:
 
 
 class _Decoder:
-    __slots__ = ("data", "exports", "imports", "producers", "sizes")
+    __slots__ = ("data", "exports", "imports", "instantiated", "producers", "sizes")
 
     def __init__(self, data: Buffer) -> None:
         self.data = data
         self.imports: list[tuple[str, str, Any, int, str | None]] = []
         self.exports: list[tuple[str, str, Any, int, str | None]] = []
         self.producers: dict[str, tuple[tuple[str, str], ...]] = {}
-        self.sizes: dict[int, int] = {}  # id(type) -> effective size, for the size limit
+        self.sizes: dict[int, tuple[int, int]] = {}  # id(type) -> (effective size, depth), for the limits
+        self.instantiated = 0
 
     def decode(self) -> Component:
         data = self.data
@@ -319,6 +326,9 @@ class _Decoder:
                 args[name] = self._sortidx(r, scope)
             if isinstance(component, ComponentShape):
                 return InstanceShape(dict(component.exports))
+            self.instantiated += component.end - component.start
+            if self.instantiated > MAX_INSTANTIATED * len(self.data):
+                raise DecodeError(start, "nested components are instantiated too many times")
             body = Reader(self.data, component.start, component.end)
             return self._body(body, _Scope(component.scope), args, top=False)
         if tag == 0x01:
@@ -509,7 +519,10 @@ class _Decoder:
         if isinstance(target, (FuncType, InstanceShape, ComponentShape)):
             raise DecodeError(offset, f"type `{name}` is not a value or resource type")
         named = Named(name, target)
-        self.sizes[id(named)] = self.sizes.get(id(target), 1) + 1
+        size, depth = self.sizes.get(id(target), (1, 1))
+        if depth >= MAX_TYPE_DEPTH:
+            raise DecodeError(offset, f"type nesting exceeds the limit of {MAX_TYPE_DEPTH}")
+        self.sizes[id(named)] = (size + 1, depth + 1)
         return named
 
     # Types
@@ -600,10 +613,16 @@ class _Decoder:
             children = [t for t in (made.ok, made.err) if t is not None]
         elif isinstance(made, MapType):
             children = [made.key, made.value]
-        size = 1 + sum(sizes.get(id(child), 1) for child in children)
+        elif isinstance(made, (Own, Borrow)):
+            children = [made.resource]
+        known = [sizes.get(id(child), (1, 1)) for child in children]
+        size = 1 + sum(size for size, _ in known)
+        depth = 1 + max((depth for _, depth in known), default=0)
         if size > MAX_TYPE_SIZE:
             raise DecodeError(start, f"effective type size exceeds the limit of {MAX_TYPE_SIZE}")
-        sizes[id(made)] = size
+        if depth > MAX_TYPE_DEPTH:
+            raise DecodeError(start, f"type nesting exceeds the limit of {MAX_TYPE_DEPTH}")
+        sizes[id(made)] = (size, depth)
 
     def _component_type(self, r: Reader, scope: _Scope) -> ComponentShape:
         inner = _Scope(scope)

@@ -112,7 +112,8 @@ RULES: tuple[Rule, ...] = (
         "A component (component model) was given where a core module is expected.",
         "Hosts that load core modules (Extism, wasmtime's Module API) cannot instantiate a component.",
         "plugin.wasm: WL002 this is a component, not a core module",
-        "Check the core module before `wasm-tools component new`, or load it with a component-model host.",
+        "Name the host's WIT world in the manifest (`[host] world` and `wit`: see WL601-WL607), or check the core "
+        "module before `wasm-tools component new`.",
     ),
     Rule(
         "WL101",
