@@ -18,18 +18,17 @@ import os
 from typing import TYPE_CHECKING, Any, Union
 
 from . import custom
+from .component_listing import Entry, listing
+from .passby import canon, core_type, expect
 from .reader import END_OF_SECTION, DecodeError, Reader
-from .types import comptype, globaltype, memtype, rectype, tabletype
 from .wit import (
     PRIMITIVES,
     Borrow,
     Component,
     EnumType,
     FlagsType,
-    Function,
     FuncType,
     FutureType,
-    Item,
     ListType,
     MapType,
     Named,
@@ -41,11 +40,8 @@ from .wit import (
     ResultType,
     StreamType,
     TupleType,
-    TypeDef,
     VariantType,
     WitType,
-    definition,
-    ident,
 )
 
 if TYPE_CHECKING:
@@ -153,10 +149,6 @@ CORE_SORTS = {0x00: "func", 0x01: "table", 0x02: "memory", 0x03: "global", 0x04:
 CORE_SORTS[0x12] = "instance"
 
 
-def is_component(data: Buffer) -> bool:
-    return len(data) >= 8 and data[0:4] == MAGIC and data[6:8] == LAYER and data[5] == 0 and data[4] in VERSIONS
-
-
 def decode_component_path(path: str | os.PathLike[str]) -> Component:
     """Decode the component in the file at ``path`` (memory-mapped: the core modules it embeds are not read).
     ``OSError`` is left to the caller."""
@@ -197,7 +189,7 @@ class _Decoder:
         data = self.data
         self._preamble(0, len(data))
         self._body(Reader(data, 8), _Scope(None), None, top=True)
-        return _component(self.imports, self.exports, self.producers)
+        return listing(self.imports, self.exports, self.producers)
 
     def worlds(self) -> dict[str, Component]:
         """The worlds of a WIT package in its binary form (``wasm-tools component wit --wasm``), by qualified name
@@ -211,7 +203,7 @@ class _Decoder:
             if inner_kind == "component" and isinstance(world, ComponentShape):
                 imports: list[Entry] = [(n, k, e, offset, None) for n, (k, e) in world.imports.items()]
                 exports: list[Entry] = [(n, k, e, offset, None) for n, (k, e) in world.exports.items()]
-                found[qualified] = _component(imports, exports, {})
+                found[qualified] = listing(imports, exports, {})
         return found
 
     def _preamble(self, start: int, end: int) -> None:
@@ -264,7 +256,13 @@ class _Decoder:
                     scope.types.append(self._deftype(s, scope))
             elif section_id == CANON:
                 for _ in range(s.count()):
-                    self._canon(s, scope)
+                    at = s.pos
+                    lifted = canon(s)
+                    if lifted is not None:  # canon lift: a component function of that type
+                        func = self._index_at(at, lifted, scope.types, "type")
+                        if not isinstance(func, FuncType):
+                            raise DecodeError(at, "canon lift of a type that is not a function type")
+                        scope.funcs.append(func)
             elif section_id == IMPORT:
                 for _ in range(s.count()):
                     self._import(s, scope, args, top)
@@ -378,64 +376,6 @@ class _Decoder:
         else:
             raise DecodeError(start, f"invalid leading byte (0x{target:x}) for alias")
 
-    def _canon(self, r: Reader, scope: _Scope) -> None:
-        start = r.pos
-        op = r.u8()
-        if op == 0x00:  # lift: a component function of the given type
-            self._expect(r, 0x00, "canon lift")
-            r.u32()
-            self._canon_options(r)
-            func = self._index(r, scope.types, "type")
-            if not isinstance(func, FuncType):
-                raise DecodeError(start, "canon lift of a type that is not a function type")
-            scope.funcs.append(func)
-            return
-        if op == 0x01:  # lower
-            self._expect(r, 0x00, "canon lower")
-            r.u32()
-            self._canon_options(r)
-        elif op in (0x02, 0x03, 0x04, 0x0E, 0x13, 0x14, 0x15, 0x1A, 0x1B):
-            r.u32()
-        elif op in (0x05, 0x0D, 0x1E, 0x1F, 0x22, 0x23, 0x24, 0x25, 0x26, 0x28):
-            pass
-        elif op == 0x09:  # task.return
-            self._result_list(r, scope)
-            self._canon_options(r)
-        elif op in (0x0A, 0x0B):  # context.get / context.set
-            r.u8()
-            r.u32()
-        elif op in (0x06, 0x0C, 0x29, 0x2A, 0x2B, 0x2C, 0x2D, 0x42):
-            r.u8()
-        elif op in (0x0F, 0x10, 0x16, 0x17):
-            r.u32()
-            self._canon_options(r)
-        elif op in (0x11, 0x12, 0x18, 0x19):
-            r.u32()
-            r.u8()
-        elif op in (0x1C, 0x1D):
-            self._canon_options(r)
-        elif op in (0x20, 0x21, 0x40):
-            r.u8()
-            r.u32()
-        elif op == 0x27:
-            r.u32()
-            r.u32()
-        elif op == 0x41:
-            r.u8()
-            r.u32()
-            r.u32()
-        else:
-            raise DecodeError(start, f"invalid leading byte (0x{op:x}) for canonical function")
-
-    def _canon_options(self, r: Reader) -> None:
-        for _ in range(r.count()):
-            start = r.pos
-            option = r.u8()
-            if option in (0x03, 0x04, 0x05, 0x07):
-                r.u32()
-            elif option not in (0x00, 0x01, 0x02, 0x06):
-                raise DecodeError(start, f"invalid leading byte (0x{option:x}) for canonical option")
-
     # Names, sorts, extern types
 
     def _name_attributes(self, r: Reader) -> tuple[str, str | None]:
@@ -489,7 +429,7 @@ class _Decoder:
         start = r.pos
         tag = r.u8()
         if tag == 0x00:
-            self._expect(r, 0x11, "core module type")
+            expect(r, 0x11, "core module type")
             r.u32()
             return "module", None
         if tag == 0x01:
@@ -645,7 +585,7 @@ class _Decoder:
             start = r.pos
             tag = r.u8()
             if tag == 0x00:
-                self._core_type(r, 0)
+                core_type(r)
             elif tag == 0x01:
                 scope.types.append(self._deftype(r, scope))
             elif tag == 0x02:
@@ -692,71 +632,7 @@ class _Decoder:
             raise DecodeError(start, f"invalid leading byte (0x{tag:x}) for optional value")
         return tag == 1
 
-    # Core types inside component and instance types: read to be passed by
-
-    def _core_type(self, r: Reader, depth: int) -> None:
-        start = r.pos
-        tag = r.peek()
-        if tag == 0x50:  # module type
-            r.pos += 1
-            for _ in range(r.count()):
-                self._module_declaration(r, depth)
-        elif tag == 0x00:  # a non-final subtype
-            r.pos += 1
-            self._expect(r, 0x50, "core sub type")
-            r.vec(r.u32)
-            comptype(r)
-        else:
-            rectype(r)
-        if r.pos == start:
-            raise DecodeError(start, "malformed core type")
-
-    def _module_declaration(self, r: Reader, depth: int) -> None:
-        start = r.pos
-        tag = r.u8()
-        if tag == 0x00:
-            r.name()
-            r.name()
-            self._core_externtype(r)
-        elif tag == 0x01:
-            if depth > 0:
-                raise DecodeError(start, "core module types cannot nest")
-            self._core_type(r, depth + 1)
-        elif tag == 0x02:
-            self._expect(r, 0x10, "core alias sort")
-            self._expect(r, 0x01, "core alias target")
-            r.u32()
-            r.u32()
-        elif tag == 0x03:
-            r.name()
-            self._core_externtype(r)
-        else:
-            raise DecodeError(start, f"invalid leading byte (0x{tag:x}) for core module type declaration")
-
-    def _core_externtype(self, r: Reader) -> None:
-        start = r.pos
-        tag = r.u8()
-        if tag == 0x00:
-            r.u32()
-        elif tag == 0x01:
-            tabletype(r)
-        elif tag == 0x02:
-            memtype(r)
-        elif tag == 0x03:
-            globaltype(r)
-        elif tag == 0x04:
-            self._expect(r, 0x00, "tag attribute")
-            r.u32()
-        else:
-            raise DecodeError(start, "malformed import kind")
-
     # Helpers
-
-    def _expect(self, r: Reader, byte: int, what: str) -> None:
-        start = r.pos
-        found = r.u8()
-        if found != byte:
-            raise DecodeError(start, f"invalid leading byte (0x{found:x}) for {what}")
 
     def _index(self, r: Reader, space: list[Any], sort: str) -> Any:
         start = r.pos
@@ -768,57 +644,7 @@ class _Decoder:
         return space[index]
 
 
-Entry = tuple[str, str, Any, int, Union[str, None]]
-"""A top-level import or export as decoded: name, kind, entity, offset, ``implements``."""
-
-
-def _component(
-    imports: list[Entry], exports: list[Entry], producers: dict[str, tuple[tuple[str, str], ...]]
-) -> Component:
-    owners: dict[int, str] = {}
-    for name, kind, entity, _, _ in imports + exports:
-        if kind == "instance":
-            for export_kind, value in entity.exports.values():
-                if export_kind == "type":
-                    owners.setdefault(id(value), name)
-    return Component(
-        tuple(_item(entry, owners) for entry in imports),
-        tuple(_item(entry, owners) for entry in exports),
-        producers,
-    )
-
-
-def _item(entry: Entry, owners: dict[int, str]) -> Item:
-    name, kind, entity, offset, implements = entry
-    if kind == "instance":
-        functions = tuple(Function(n, v) for n, (k, v) in entity.exports.items() if k == "func")
-        local = {id(v) for k, v in entity.exports.values() if k == "type"}
-        types = tuple(
-            _typedef(v, local, owners) for k, v in entity.exports.values() if k == "type" and isinstance(v, Named)
-        )
-        return Item(name, kind, offset, functions, types, implements)
-    if kind == "func":
-        return Item(name, kind, offset, (Function(name, entity),), (), implements)
-    if kind == "type" and isinstance(entity, Named):
-        return Item(name, kind, offset, (), (_typedef(entity, set(), owners),), implements)
-    return Item(name, kind, offset, implements=implements)
-
-
 def _unnamed(t: Any) -> Any:
     while isinstance(t, Named):
         t = t.target
     return t
-
-
-def _typedef(named: Named, local: set[int], owners: dict[int, str]) -> TypeDef:
-    """The definition of an interface's named type; an alias of another interface's type is a ``use``."""
-    target = named.target
-    if isinstance(target, Named):
-        if id(target) in local:
-            return TypeDef(named.name, "type", f"type {ident(named.name)} = {ident(target.name)}", named)
-        owner = owners.get(id(target))
-        renamed = ident(target.name) if target.name == named.name else f"{ident(target.name)} as {ident(named.name)}"
-        source = owner if owner is not None else "?"
-        return TypeDef(named.name, "use", f"use {source}.{{{renamed}}}", named)
-    kind, text = definition(named.name, target)
-    return TypeDef(named.name, kind, text, named)
