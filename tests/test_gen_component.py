@@ -279,3 +279,24 @@ def test_packaged_components_instantiate_with_the_generated_module(package: str,
     linker = wc.Linker(engine)
     assert module.define_dummies(linker) == ["hyperlight:sandbox/tools#dispatch"]
     linker.instantiate(wasmtime.Store(engine), wc.Component.from_file(engine, str(path)))
+
+
+def test_from_a_world_alone(tmp_path: Path) -> None:
+    """With only a manifest, the world's imports are generated; a guest of that world instantiates on them."""
+    import wasmtime
+    import wasmtime.component as wc
+
+    component = build(tmp_path / "rich", RICH, {"wasi-cli.wit": WASI_ENV})
+    (tmp_path / "wit").mkdir()
+    (tmp_path / "wit" / "world.wit").write_text(RICH)
+    (tmp_path / "wit" / "deps").mkdir()
+    (tmp_path / "wit" / "deps" / "wasi-cli.wit").write_text(WASI_ENV)
+    (tmp_path / "wasmlint.toml").write_text('[host]\nworld = "plugin"\nwit = "wit"\n')
+    out = tmp_path / "from_world.py"
+    proc = run_gen(tmp_path, "--manifest", "wasmlint.toml", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    module = load(out)
+    engine = wasmtime.Engine()
+    linker = wc.Linker(engine)
+    assert len(module.define_dummies(linker)) == 21
+    linker.instantiate(wasmtime.Store(engine), wc.Component.from_file(engine, str(component)))
