@@ -220,6 +220,7 @@ class WorldCheck:
             elif (
                 other_type is not None
                 and not ours_resource
+                and typedef.kind != "use"  # a used type differs where it is defined, and is reported there
                 and shape(typedef.type, self.ours) != shape(other_type.type, self.theirs)
             ):
                 found.append(
