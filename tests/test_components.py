@@ -24,7 +24,7 @@ import witref
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wasmlint.decode.component import decode_component, decode_component_path
+from wasmlint.decode.component import decode_component, decode_component_path, decode_worlds
 from wasmlint.decode.reader import DecodeError
 from wasmlint.render.components import component_to_json, component_to_text
 
@@ -214,7 +214,9 @@ def test_every_truncation_and_many_corruptions_are_decode_errors(tmp_path: Path)
         for _ in range(rng.randint(1, 4)):
             mutated[rng.randrange(8, len(data))] = rng.getrandbits(8)
         try:
-            decode_component(bytes(mutated))
+            decoded = decode_component(bytes(mutated))
+            component_to_text("x", decoded)
+            component_to_json("x", decoded)
         except DecodeError as exc:
             errors += 1
             assert 0 <= exc.offset <= len(data) and exc.message
@@ -294,3 +296,20 @@ def test_the_built_components_rebuild_byte_for_byte(tmp_path: Path) -> None:
         [sys.executable, str(ROOT / "corpus" / "components" / "build.py"), "--check"], capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_wit_package_lists_its_interfaces_and_worlds_as_types(tmp_path: Path) -> None:
+    component = resource_component(tmp_path)
+    subprocess.run(
+        ["wasm-tools", "component", "wit", str(tmp_path / "w.wit"), "--wasm", "-o", str(tmp_path / "p.wasm")],
+        check=True,
+    )
+    proc = run_cli("inspect", str(tmp_path / "p.wasm"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[2:] == ["  export host: type;", "  export api: type;", "  export plug: type;"]
+    worlds = decode_worlds((tmp_path / "p.wasm").read_bytes())
+    assert list(worlds) == ["my:pkg/plug@1.2.3"]
+    world = worlds["my:pkg/plug@1.2.3"]
+    assert [(i.name, i.kind) for i in world.imports] == [("my:pkg/host@1.2.3", "instance"), ("bare", "func")]
+    ours = decode_component_path(component)
+    assert [f.text for f in world.imports[0].functions] == [f.text for f in ours.imports[0].functions]

@@ -26,7 +26,7 @@ def item_to_json(item: Item) -> dict[str, Any]:
     elif item.kind == "func":
         found["type"] = item.functions[0].text
         found["functions"] = [{"name": item.name, "type": item.functions[0].text}]
-    elif item.kind == "type":
+    elif item.kind == "type" and item.types:  # (a component or instance type, as WIT packages export, has none)
         found["type"] = item.types[0].definition
         found["types"] = [{"name": t.name, "kind": t.kind, "definition": t.definition} for t in item.types]
     return found
@@ -83,7 +83,7 @@ def item_to_text(direction: str, item: Item) -> list[str]:
     name = escape_text(item.name)
     if item.kind == "func":
         return [f"  {direction} {ident(name)}: {escape_text(item.functions[0].text)};"]
-    if item.kind == "type":
+    if item.kind == "type" and item.types:
         return [f"  {direction} {escape_text(item.types[0].definition)};"]
     if item.kind != "instance":
         return [f"  {direction} {name}: {item.kind};"]
