@@ -313,3 +313,15 @@ def test_a_wit_package_lists_its_interfaces_and_worlds_as_types(tmp_path: Path) 
     assert [(i.name, i.kind) for i in world.imports] == [("my:pkg/host@1.2.3", "instance"), ("bare", "func")]
     ours = decode_component_path(component)
     assert [f.text for f in world.imports[0].functions] == [f.text for f in ours.imports[0].functions]
+
+
+def test_init_refuses_names_that_cannot_be_written_into_wit(tmp_path: Path) -> None:
+    data = resource_component(tmp_path).read_bytes()
+    hostile = tmp_path / "hostile.wasm"
+    hostile.write_bytes(data.replace(b"\x04bare", b"\x04b;\nx"))  # every spelling, the core modules' too
+    assert "b;\nx" in [i.name for i in decode_component_path(hostile).imports]
+    proc = run_cli("init", "-o", str(tmp_path / "wasmlint.toml"), str(hostile))
+    assert (
+        proc.returncode == 2 and "names that cannot be written into WIT" in proc.stderr and "'b;\\\\nx'" in proc.stderr
+    )
+    assert not (tmp_path / "host.wit").exists()

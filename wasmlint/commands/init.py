@@ -77,8 +77,12 @@ def _init_world(components: list[tuple[str, Any]], output: str, host_name: str, 
 
     from ..fileio import write_atomic
     from ..gen.scaffold import toml_string
-    from ..gen.world import WORLD_NAME, WORLD_PACKAGE, world_for
+    from ..gen.world import WORLD_NAME, WORLD_PACKAGE, unwritable, world_for
 
+    refused = unwritable(components)
+    if refused:
+        click.echo("wasmlint: error: names that cannot be written into WIT: " + ", ".join(refused), err=True)
+        sys.exit(Exit.ERROR)
     folder = os.path.dirname(output) or "."
     if not os.path.isdir(folder):
         raise click.UsageError(f"{folder} is not a folder: init writes {output} and host.wit there")

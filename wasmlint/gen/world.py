@@ -9,9 +9,11 @@ differing functions is written as the first one has it, with a comment naming th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..decode.wit import Component, Item, function_shape, ident
+from ..escape import escape_text
 from ..lint.world import resource_labels
 
 WORLD_PACKAGE = "wasmlint:host"
@@ -57,6 +59,22 @@ def _member_lines(item: Item, indent: str, package: str | None, free_prefix: str
         else:
             lines.append(f"{indent}{definition};")
     return lines + free
+
+
+WIT_NAME = re.compile(r"[A-Za-z0-9\-:/@.+\[\]]+")
+"""What a name from a binary may hold to be written into WIT text (kebab-case labels, package and version
+punctuation, the ``[method]`` prefixes); anything else could change the meaning of the text around it."""
+
+
+def unwritable(components: Sequence[tuple[str, Component]]) -> list[str]:
+    """Names in the components that cannot be written into WIT text as they are, each with its component."""
+    found = []
+    for path, component in components:
+        for item in (*component.imports, *component.exports):
+            names = [item.name, *(f.name for f in item.functions), *(t.name for t in item.types)]
+            names += [n for f in item.functions for n, _ in f.type.params]
+            found += [f"{path}: {escape_text(n)!r}" for n in names if not WIT_NAME.fullmatch(n)]
+    return found
 
 
 def world_for(components: Sequence[tuple[str, Component]]) -> str:
