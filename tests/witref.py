@@ -1,5 +1,9 @@
 """The reference listing of a component: what ``wasm-tools component wit`` prints, read back into plain data.
 
+An interface that the world both imports and exports (by name, or as what a plain name implements) is printed once,
+with the functions and types either side uses: its entries are marked ``shared`` and are compared as a subset
+(:func:`same`).
+
 ``wasm-tools component wit C.wasm`` prints the component's world and every interface it uses, as WIT text.
 :func:`read_wit` reads that text (one function per line, as the printer writes them; multi-line records,
 variants, enums, flags and resources) into ``{(direction, name): {"kind", "functions", "types"}}`` for the
@@ -145,6 +149,11 @@ def read_wit(text: str) -> Listing:
         elif line.startswith("world "):
             _world_body(lines, world)
     listing: Listing = {}
+    uses: dict[str, int] = {}
+    for _, name, kind, payload in world:
+        if kind == "instance" and not isinstance(payload, dict):
+            key = name if payload is None else payload
+            uses[key] = uses.get(key, 0) + 1
     for direction, name, kind, payload in world:
         implements = None
         if kind == "instance" and payload is None:
@@ -159,6 +168,9 @@ def read_wit(text: str) -> Listing:
         else:
             body = {"functions": {}, "types": {name: payload}}
         listing[(direction, name)] = {"kind": kind, **body, "implements": implements}
+        if kind == "instance" and uses.get(implements or name, 0) > 1:
+            # The world imports and exports one interface: WIT prints it once, with what either side uses.
+            listing[(direction, name)]["shared"] = True
     return listing
 
 
@@ -267,3 +279,32 @@ def smith_components(directory: Path, seed: bytes, limit: int = 3, profile: str 
             continue
         made.append(component)
     return made
+
+
+def same(ours: Listing, reference: Listing) -> list[str]:
+    """Where ``ours`` differs from ``reference`` (empty when they agree); a shared interface's entry must hold a
+    subset of what WIT prints, and the entries naming it must add up to all of it."""
+    problems = [f"{key}: missing or extra" for key in ours.keys() ^ reference.keys()]
+    unions: dict[str, dict[str, dict[str, Any]]] = {}
+    for key in ours.keys() & reference.keys():
+        mine, theirs = ours[key], reference[key]
+        if not theirs.get("shared"):
+            if mine != theirs:
+                problems.append(f"{key}: {mine} != {theirs}")
+            continue
+        for part in ("functions", "types"):
+            extra = {k: v for k, v in mine[part].items() if theirs[part].get(k) != v}
+            if extra:
+                problems.append(f"{key}: {part} {extra} not in {theirs[part]}")
+            unions.setdefault(f"{theirs['implements'] or key[1]}:{part}", {}).update(mine[part])
+            if mine["kind"] != theirs["kind"] or mine["implements"] != theirs["implements"]:
+                problems.append(
+                    f"{key}: {mine['kind']}/{mine['implements']} != {theirs['kind']}/{theirs['implements']}"
+                )
+    for key in ours.keys() & reference.keys():
+        theirs = reference[key]
+        if theirs.get("shared"):
+            for part in ("functions", "types"):
+                if unions[f"{theirs['implements'] or key[1]}:{part}"] != theirs[part]:
+                    problems.append(f"{key}: the entries naming it do not add up to its {part}")
+    return problems
