@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,3 +40,19 @@ def private_manifest_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         del os.environ["WASMLINT_CACHE_DIR"]
     else:
         os.environ["WASMLINT_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def go_hosts(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The Go test hosts (tests/gohost.py), built once per session against the vendored Extism Go SDK and wazero."""
+    if shutil.which("go") is None:
+        pytest.skip("go is not installed")
+    import gohost
+
+    if not (gohost.VENDORED / "vendor" / "modules.txt").is_file():
+        message = f"no vendored Extism Go SDK at {gohost.VENDORED} (set WASMLINT_GO_VENDOR to a copy of shared/go)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI has shared/ beside its clone: a missing tree is a broken setup, not a skip
+        pytest.skip(message)
+
+    return gohost.build(tmp_path_factory.mktemp("go"))

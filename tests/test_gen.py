@@ -1,8 +1,7 @@
 """`wasmlint gen`: generated tables instantiate every corpus module they can express, in the real runtimes.
 
-wasmtime-py and the Extism Python SDK run the generated Python; Go output is gofmt-checked, vetted, built and tested
-against the stand-in SDK in tests/go_stub/extism (the real SDK cannot be downloaded here). Whatever could abort the
-process (wasmtime-py and Extism abort on some types) runs in a subprocess.
+wasmtime-py and the Extism Python SDK run the generated Python (the Go targets run in real Go hosts in
+test_gen_go.py). Whatever could abort the process (wasmtime-py and Extism abort on some types) runs in a subprocess.
 """
 
 from __future__ import annotations
@@ -10,18 +9,17 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from gohost import ADVERSARIAL, function_module, wat_string
 
 from wasmlint.cli import main
 
@@ -33,7 +31,6 @@ CORPUS = ROOT / "corpus"
 EXAMPLES = ROOT / "examples"
 PLUSEV = CORPUS / "hosts" / "plusev-terminal.toml"
 WS_PLUGIN = CORPUS / "go" / "ws_plugin.wasm"
-STUB = ROOT / "tests" / "go_stub" / "extism"
 MODULES = sorted(p for p in CORPUS.glob("**/*.wasm") if p.relative_to(CORPUS).parts[0] != "components")
 """The corpus's plugin modules (its components, and the WASI adapter they are built with, are for
 tests/test_gen_component.py)."""
@@ -78,31 +75,6 @@ REFUSED: dict[str, dict[str, set[str]]] = {
     "go-extism": EXTISM_REFUSED,
 }
 
-ADVERSARIAL = [
-    ("env", "x\"); __import__('os').system('echo pwned'); (\""),
-    ("env", "line\nbreak\r\n# not a comment"),
-    ("env", '"""'),
-    ("env", "'''"),
-    ("env", "*/ /* // {{ jinja }} {% if x %} `go`"),
-    ("env", "back\\slash\\"),
-    ("env", "\\u0022 \\x27 \\N{QUOTATION MARK}"),
-    ("env", "class"),
-    ("env", "None"),
-    ("env", "func"),
-    ("env", "日本語"),
-    ("env", "emoji😀 \u202e rtl \u2028"),
-    ("env", "tab\there\x7f\x1b[31m"),
-    ("env", ""),
-    ("env", "a-b"),
-    ("env", "a_b"),
-    ("env", "a b"),
-    ("env", "9lives"),
-    ("env", "x" * 150 + " with spaces " + "y" * 60),
-    ("\\\"'ns", "f"),
-    ("", "empty namespace"),
-    ("__import__('os')", "__import__('os').system('id')"),
-]
-
 
 @pytest.fixture(autouse=True)
 def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,18 +98,6 @@ def load(path: Path) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def wat_string(text: str) -> str:
-    return '"' + "".join(f"\\{byte:02x}" for byte in text.encode()) + '"'
-
-
-def function_module(names: list[tuple[str, str]], wat2wasm: Any) -> bytes:
-    """Imports (i32) -> i32 functions with these names; export cN calls import N with 7 and returns its result."""
-    imports = "".join(f"(import {wat_string(ns)} {wat_string(n)} (func (param i32) (result i32)))" for ns, n in names)
-    calls = "".join(f'(func (export "c{i}") (result i32) (call {i} (i32.const 7)))' for i in range(len(names)))
-    data: bytes = wat2wasm(f'(module {imports} (memory (export "memory") 1) {calls})')
-    return data
 
 
 # --- the corpus, in the real runtimes ------------------------------------------------------------------------------
@@ -345,14 +305,14 @@ def test_python_extism_dummies_return_typed_zeros_and_hooks_see_parameters(tmp_p
     assert seen == [(None, "m", "f32", (-1, 1099511627776, 1.5, -2.25))]
 
 
-def test_python_extism_refuses_trap_and_names_with_nul(tmp_path: Path, wat2wasm: Any) -> None:
+def test_python_extism_refuses_trap_and_names_with_nul(tmp_path: Path) -> None:
     code, _, err = gen("--target", "python-extism", "--on-call", "trap", "-o", tmp_path / "x.py", WS_PLUGIN)
     assert code == 1
     assert "--on-call trap: the Extism Python SDK cannot trap" in err
     code, _, err = gen("--target", "python-extism", "--manifest", PLUSEV, "--on-call", "meta=trap", WS_PLUGIN)
     assert code == 1 and "swallowed" in err
     nul = tmp_path / "nul.wasm"
-    nul.write_bytes(function_module([("env", "a\x00b"), ("env", "fine")], wat2wasm))
+    nul.write_bytes(function_module([("env", "a\x00b"), ("env", "fine")]))
     code, _, err = gen("--target", "python-extism", "-o", tmp_path / "nul.py", nul)
     assert code == 1
     assert refused_keys(err, "python-extism") == {"env.a\\x00b"}
@@ -516,12 +476,12 @@ def _shape(text: str) -> str:
 
 
 @pytest.mark.parametrize("target", ["python-wasmtime", "python-extism"])
-def test_untrusted_names_become_inert_literals(tmp_path: Path, wat2wasm: Any, target: str) -> None:
+def test_untrusted_names_become_inert_literals(tmp_path: Path, target: str) -> None:
     hostile = tmp_path / "hostile.wasm"
-    hostile.write_bytes(function_module(ADVERSARIAL, wat2wasm))
+    hostile.write_bytes(function_module(ADVERSARIAL))
     benign_names = [("env", f"f{i}") for i in range(len(ADVERSARIAL))]
     benign = tmp_path / "benign.wasm"
-    benign.write_bytes(function_module(benign_names, wat2wasm))
+    benign.write_bytes(function_module(benign_names))
     texts = {}
     for name in ("hostile", "benign"):
         code, out, err = gen("--target", target, tmp_path / f"{name}.wasm")
@@ -575,9 +535,9 @@ def test_adversarial_memories_tables_and_globals_in_wasmtime(tmp_path: Path, wat
     linker.instantiate(store, wasmtime.Module(engine, wasm))
 
 
-def test_keys_that_collide_are_refused(tmp_path: Path, wat2wasm: Any) -> None:
+def test_keys_that_collide_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "collide.wasm"
-    path.write_bytes(function_module([("a.b", "c"), ("a", "b.c")], wat2wasm))
+    path.write_bytes(function_module([("a.b", "c"), ("a", "b.c")]))
     code, _, err = gen("--target", "python-wasmtime", path)
     assert code == 1 and "share the key a.b.c" in err
 
@@ -585,12 +545,12 @@ def test_keys_that_collide_are_refused(tmp_path: Path, wat2wasm: Any) -> None:
 # --- Python output is ruff-clean -----------------------------------------------------------------------------------
 
 
-def test_python_output_passes_ruff_format_and_check(tmp_path: Path, wat2wasm: Any) -> None:
+def test_python_output_passes_ruff_format_and_check(tmp_path: Path) -> None:
     ruff = shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed")
     hostile = tmp_path / "hostile.wasm"
-    hostile.write_bytes(function_module(ADVERSARIAL, wat2wasm))
+    hostile.write_bytes(function_module(ADVERSARIAL))
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     for target in ("python-wasmtime", "python-extism"):
@@ -742,11 +702,11 @@ def {{ fn.ident }}(*args: object) -> None:
 """
 
 
-def test_user_template_with_builtin_macros_and_identifiers(tmp_path: Path, wat2wasm: Any) -> None:
+def test_user_template_with_builtin_macros_and_identifiers(tmp_path: Path) -> None:
     (tmp_path / "stubs.py.j2").write_text(USER_TEMPLATE)
     (tmp_path / "part.j2").write_text("# from the user's directory\n")
     hostile = tmp_path / "hostile.wasm"
-    hostile.write_bytes(function_module(ADVERSARIAL, wat2wasm))
+    hostile.write_bytes(function_module(ADVERSARIAL))
     code, out, err = gen("--template", tmp_path / "stubs.py.j2", hostile)
     assert code == 0, err
     tree = ast.parse(out)
@@ -798,224 +758,3 @@ def test_data_model(tmp_path: Path) -> None:
     assert model["on_call"] == [{"selector": "meta", "mode": "hook"}]
     assert [(ns["name"], len(ns["functions"]), ns["memories"]) for ns in model["namespaces"]] == [("env", 7, [])]
     assert model["command"][:4] == ["wasmlint", "gen", "--target", "python-extism"]
-
-
-# --- Go ------------------------------------------------------------------------------------------------------------
-
-GO_DUMP_TEST = """\
-package PACKAGE
-
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"testing"
-
-	extism "github.com/extism/go-sdk"
-)
-
-type dumpedFunction struct {
-	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
-	Params    []int  `json:"params"`
-	Results   []int  `json:"results"`
-	Zeroed    bool   `json:"zeroed"`
-	Trap      string `json:"trap"`
-}
-
-func ints(types []extism.ValueType) []int {
-	out := []int{}
-	for _, t := range types {
-		out = append(out, int(t))
-	}
-	return out
-}
-
-func call(f extism.HostFunction) (stack []uint64, trap string) {
-	_, _, params, results := extism.Describe(f)
-	stack = make([]uint64, max(len(params), len(results), 1))
-	for i := range stack {
-		stack[i] = uint64(i + 1)
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			trap = fmt.Sprint(r)
-		}
-	}()
-	extism.Invoke(context.Background(), f, stack)
-	return stack, ""
-}
-
-func TestDump(t *testing.T) {
-	dump := map[string]any{"keys": Keys()}
-	var hooked []string
-	opts := Options{Hook: func(ctx context.Context, phase, namespace, name string, params []uint64) {
-		hooked = append(hooked, fmt.Sprint(phase, "|", namespace, "|", name, "|", params))
-	}}
-	dummies, err := DummyFunctions("", opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var functions []dumpedFunction
-	for _, f := range dummies {
-		namespace, name, params, results := extism.Describe(f)
-		stack, _ := call(f)
-		zeroed := true
-		for i := range results {
-			zeroed = zeroed && stack[i] == 0
-		}
-		functions = append(functions, dumpedFunction{namespace, name, ints(params), ints(results), zeroed, ""})
-	}
-	opts.OnCall = map[string]OnCall{"*": Trap}
-	traps, err := DummyFunctions("", opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, f := range traps {
-		_, functions[i].Trap = call(f)
-	}
-	dump["functions"] = functions
-	opts.OnCall = map[string]OnCall{"*": CallHook}
-	hooks, _ := DummyFunctions("", opts)
-	for _, f := range hooks {
-		call(f)
-	}
-	dump["hooked"] = hooked
-	phaseDummies := map[string][]string{}
-	phaseErrors := map[string]string{}
-	phaseTraps := map[string][]string{}
-	for _, phase := range Phases() {
-		fs, err := DummyFunctions(phase, Options{OnCall: map[string]OnCall{phase: Trap}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		phaseDummies[phase] = []string{}
-		for _, f := range fs {
-			namespace, name, _, _ := extism.Describe(f)
-			phaseDummies[phase] = append(phaseDummies[phase], namespace+"."+name)
-			_, trap := call(f)
-			phaseTraps[phase] = append(phaseTraps[phase], trap)
-		}
-		if _, err := HostFunctions(phase, nil, Options{}); err != nil {
-			phaseErrors[phase] = err.Error()
-		}
-	}
-	dump["phase_dummies"], dump["phase_errors"], dump["phase_traps"] = phaseDummies, phaseErrors, phaseTraps
-	_, err = DummyFunctions("", Options{OnCall: map[string]OnCall{"*": CallHook}})
-	dump["hook_without_hook"] = fmt.Sprint(err)
-	_, err = DummyFunctions("", Options{OnCall: map[string]OnCall{"nope": Zero}})
-	dump["unknown_selector"] = fmt.Sprint(err)
-	data, err := json.Marshal(dump)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(os.Getenv("WASMLINT_DUMP"), "PACKAGE.json"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-"""
-
-GO_EXAMPLE_TEST = """\
-package host
-
-import (
-	"context"
-	"testing"
-
-	extism "github.com/extism/go-sdk"
-)
-
-func TestMetaPhase(t *testing.T) {
-	var logged []uint64
-	functions, err := Functions("meta", &logged)
-	if err != nil || len(functions) != 7 {
-		t.Fatalf("%v %d", err, len(functions))
-	}
-	for _, f := range functions {
-		namespace, name, _, _ := extism.Describe(f)
-		stack := []uint64{42}
-		extism.Invoke(context.Background(), f, stack)
-		if namespace != "env" || stack[0] != 0 {
-			t.Fatalf("%s.%s returned %d", namespace, name, stack[0])
-		}
-	}
-	if len(logged) != 1 || logged[0] != 42 {
-		t.Fatalf("log_record saw %v", logged)
-	}
-	if _, err := Functions("run", &logged); err == nil {
-		t.Fatal("run needs every import for real")
-	}
-}
-"""
-
-
-@pytest.fixture(scope="module")
-def go() -> Iterator[tuple[str, dict[str, str]]]:
-    binary = shutil.which("go")
-    if binary is None:
-        pytest.skip("go is not installed")
-    env = {**os.environ, "GOPROXY": "off", "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local", "GOWORK": "off"}
-    yield binary, env
-
-
-def test_go_output_is_gofmt_clean_and_vets_builds_and_runs_against_the_stand_in(
-    tmp_path: Path, wat2wasm: Any, go: tuple[str, dict[str, str]]
-) -> None:
-    binary, env = go
-    module = tmp_path / "mod"
-    (module / "hostfuncs").mkdir(parents=True)
-    (module / "go.mod").write_text(
-        f"module example.com/plusev\n\ngo 1.22\n\nrequire github.com/extism/go-sdk v0.0.0\n\n"
-        f"replace github.com/extism/go-sdk => {STUB.as_posix()}\n"
-    )
-    shutil.copytree(EXAMPLES / "go" / "host", module / "host")
-    (module / "host" / "host_test.go").write_text(GO_EXAMPLE_TEST)
-    hostile = tmp_path / "hostile.wasm"
-    hostile.write_bytes(function_module([*ADVERSARIAL, ("env", "a\x00b")], wat2wasm))
-    tables = {
-        "hostfuncs": ["-m", PLUSEV, WS_PLUGIN],
-        "user": [CORPUS / "go" / "user_plugin.wasm"],
-        "hostile": [hostile],
-        "names": [CORPUS / "wat" / "names.wasm", CORPUS / "zig" / "host_log.wasm"],
-    }
-    for package, inputs in tables.items():
-        (module / package).mkdir(exist_ok=True)
-        code, _, err = gen("--target", "go-extism", "--package", package, "-o", module / package / "table.go", *inputs)
-        assert code == 0, err
-        (module / package / "dump_test.go").write_text(GO_DUMP_TEST.replace("PACKAGE", package))
-    body = (module / "hostfuncs" / "table.go").read_text().partition("\npackage ")[2]
-    assert body == (EXAMPLES / "go" / "hostfuncs" / "hostfuncs.go").read_text().partition("\npackage ")[2]
-    goroot = subprocess.run([binary, "env", "GOROOT"], capture_output=True, text=True, env=env).stdout.strip()
-    gofmt = Path(goroot) / "bin" / "gofmt"
-    unformatted = subprocess.run([gofmt, "-l", module, STUB], capture_output=True, text=True, env=env)
-    assert (unformatted.returncode, unformatted.stdout) == (0, "")
-    dump = tmp_path / "dump"
-    dump.mkdir()
-    for command in (["vet", "./..."], ["build", "./..."], ["test", "./..."]):
-        done = subprocess.run(
-            [binary, *command], cwd=module, capture_output=True, text=True, env={**env, "WASMLINT_DUMP": str(dump)}
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-    results = {package: json.loads((dump / f"{package}.json").read_text()) for package in tables}
-
-    hostile_names = sorted([*ADVERSARIAL, ("env", "a\x00b")])
-    got = results["hostile"]
-    assert [(f["namespace"], f["name"]) for f in got["functions"]] == hostile_names  # byte for byte
-    assert got["keys"] == [f"{ns}.{n}" for ns, n in hostile_names]
-    assert all(f["zeroed"] for f in got["functions"])
-
-    plusev = results["hostfuncs"]
-    left = ["publish_stream_data", "ws_close", "ws_connect", "ws_receive", "ws_send"]
-    assert plusev["phase_dummies"]["meta"] == [f"env.{name}" for name in left]
-    assert plusev["phase_dummies"]["run"] == []
-    assert plusev["phase_traps"]["meta"][2] == "dummy env.ws_connect was called in phase meta"
-    assert plusev["functions"][4]["trap"] == "dummy env.ws_connect was called outside any phase"
-    assert plusev["phase_errors"]["meta"] == 'phase "meta" provides "env.http_request", which real lacks'
-    assert "calls a hook" in plusev["hook_without_hook"] and "nope" in plusev["unknown_selector"]
-    assert plusev["hooked"][0] == "|env|http_request|[1]"
-
-    user = {f["name"]: f for f in results["user"]["functions"]}
-    assert (user["scale"]["params"], user["scale"]["results"]) == ([0x7D, 0x7C, 0x7F], [0x7C])  # f32 f64 i32 -> f64
-    assert all(f["zeroed"] for f in user.values())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -789,6 +790,160 @@ def test_legacy_extism_names_fail_in_extism_as_check_says(tmp_path: Path) -> Non
     run_oracle(cases, tmp_path, "legacy")
     assert cases[0].findings == ["WL104 env.extism_alloc"]
     assert not cases[0].runtime_links and "extism_alloc" in cases[0].outcome["message"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# wazero, the second oracle: the same cases, each host built in wazero v1.9.0 (vendored: tests/gohost.py) by the Go
+# test harness (tests/go/harness/oracle.go), one process for every case.
+
+WAZERO_UNCOMPILABLE = {"all_kinds.wasm", "multi_memory.wasm"}
+"""Modules wazero v1.9.0 cannot compile at all, with no host involved: tags, memory64, multiple memories."""
+WAZERO_CANNOT_DEFINE = {"func-as-tag", "tag-as-func", "index-toggled", "page-size-1", "table-as-memory"}
+"""Variants whose host wazero v1.9.0 cannot define, which are not compared: tags, 64-bit memories, custom page sizes,
+a second memory in a namespace (one module, one memory)."""
+WAZERO_LAX = {"emscripten_like.wasm / env.memory shared"}
+"""Where wazero v1.9.0 links what the spec (and wasmtime, and check) refuses: it does not compare a memory import's
+shared flag (tetratelabs/wazero internal/wasm/store.go@v1.9.0, resolveImports: min and max only), so a host's shared
+memory satisfies an unshared import and the other way round (the grid below shows both)."""
+
+
+def wazero_entry(namespace: str, name: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """A manifest entry as the harness builds it in wazero; Unbuildable for what wazero has no way to define."""
+    kind = entry.get("kind", "func")
+    out: dict[str, Any] = {"namespace": namespace, "name": name, "kind": kind}
+    if kind == "func":
+        out["params"], out["results"] = parse_signature(entry["signature"])
+    elif kind == "global":
+        out.update(type=parse_valtype(entry["type"]), mutable=bool(entry.get("mutable")))
+    elif kind in ("memory", "table"):
+        if entry.get("index", "i32") != "i32":
+            raise Unbuildable(f"wazero v1.9.0 has no 64-bit {kind}s")
+        if entry.get("page_size", 65536) != 65536:
+            raise Unbuildable("wazero v1.9.0 has no custom page sizes")
+        out.update(min=entry.get("min", 0), max=entry.get("max"), shared=bool(entry.get("shared")))
+        if kind == "table":
+            out["type"] = parse_valtype(entry.get("element", "funcref"))
+    else:
+        raise Unbuildable(f"wazero v1.9.0 cannot define a {kind}")
+    return out
+
+
+def wazero_host(manifest: Path, imported: set[tuple[str, str]]) -> dict[str, Any] | None:
+    """The host a manifest describes, for the harness; None when it provides an import wazero cannot define."""
+    host = HostManifest.read(manifest)
+    declared: dict[tuple[str, str], dict[str, Any]] = {}
+    if "extism" in host.presets:
+        namespace = PRESET_NAMESPACES["extism"]
+        declared |= {(namespace, name): {"signature": s} for name, s in preset_entries("extism").items()}
+    declared |= host.exact
+    entries = []
+    for (namespace, name), entry in declared.items():
+        try:
+            entries.append(wazero_entry(namespace, name, entry))
+        except Unbuildable:
+            if (namespace, name) in imported:
+                return None
+    patterns = []
+    for namespace, pattern, entry in host.patterns:
+        if entry.get("signature", "").strip() == "*":
+            patterns.append({"namespace": namespace, "pattern": pattern, "any": True, "entry": {}})
+        else:
+            patterns.append(
+                {"namespace": namespace, "pattern": pattern, "any": False, "entry": wazero_entry("", "", entry)}
+            )
+    return {"wasi": "wasi_snapshot_preview1" in host.presets, "entries": entries, "patterns": patterns}
+
+
+def test_check_agrees_with_wazero_on_every_manifest_variant(
+    corpus_cases: dict[str, list[Case]], go_hosts: Any, tmp_path: Path
+) -> None:
+    jobs, compared, skipped = [], {}, []
+    for name, cases in corpus_cases.items():
+        imported = {(imp.module, imp.name) for imp in decode_path(Path(cases[0].module)).imports}
+        for i, case in enumerate(cases):
+            host = wazero_host(Path(case.manifest), imported)
+            if host is None:
+                skipped.append((name, case.label))
+                continue
+            jobs.append({"id": f"{name}#{i}", "runtime": "oracle", "wasm": case.module, "oracle": host})
+            compared[f"{name}#{i}"] = case
+    outcomes = go_hosts.run(jobs, tmp_path)
+    uncompilable = {key.split("#")[0] for key, result in outcomes.items() if result["outcome"] == "uncompilable"}
+    assert uncompilable == WAZERO_UNCOMPILABLE
+    disagreements, linked, count = [], Counter[str](), Counter[str]()
+    for key, result in outcomes.items():
+        name = key.split("#")[0]
+        if name in uncompilable:
+            continue
+        case = compared[key]
+        if result["outcome"] == "unbuildable":  # e.g. two memories in a namespace: one module, one memory
+            assert case.label != "init", result["load_error"]
+            skipped.append((name, case.label))
+            continue
+        assert result["outcome"] in ("ok", "trap", "link-error"), f"{case.describe()}\n{result['load_error']}"
+        count[name] += 1
+        linked[name] += result["outcome"] != "link-error"
+        if case.check_passes != (result["outcome"] != "link-error"):
+            disagreements.append((f"{name} / {case.label}", f"{case.describe()}\n    wazero: {result['outcome']}"))
+    unexpected = [text for label, text in disagreements if label not in WAZERO_LAX]
+    assert not unexpected, f"{len(unexpected)} disagree:\n" + "\n".join(unexpected)
+    assert {label for label, _ in disagreements} == WAZERO_LAX
+    assert set(count) == {p.name for p in CORPUS_MODULES} - WAZERO_UNCOMPILABLE - {"simd.wasm", "gc_types.wasm"}
+    for name in count:
+        assert 0 < linked[name] < count[name], name  # both outcomes, for every module
+    unbuildable = Counter(label.rsplit(" ", 1)[-1] for name, label in skipped if name not in uncompilable)
+    assert set(unbuildable) <= WAZERO_CANNOT_DEFINE, unbuildable
+    print(f"\nwazero oracle: {sum(count.values())} manifests compared; not buildable in wazero: {dict(unbuildable)}")
+    for name in sorted(count):
+        print(f"  {name}: {count[name]} variants compared, {linked[name]} link in wazero")
+
+
+def differs_only_in_sharing(case: Case) -> bool:
+    """A memory import and a host memory whose limits and index match by the spec's rules, but not their sharing."""
+    found = re.fullmatch(r"import \(memory (i32|i64) (\d+)(?: (\d+))?( shared)?\) / host .*", case.label)
+    if found is None:
+        return False
+    index, minimum, maximum, shared = found.groups()
+    host = HostManifest.read(Path(case.manifest)).exact[("env", "x")]
+    limits_match = host.get("min", 0) >= int(minimum) and (
+        maximum is None or (host.get("max") is not None and host["max"] <= int(maximum))
+    )
+    return (
+        host.get("kind") == "memory"
+        and host.get("index", "i32") == index
+        and limits_match
+        and (bool(host.get("shared")) != bool(shared))
+    )
+
+
+def test_check_agrees_with_wazero_on_every_pair_of_import_and_host_types(
+    grid_cases: list[Case], go_hosts: Any, tmp_path: Path
+) -> None:
+    jobs = {}
+    for i, case in enumerate(grid_cases):
+        host = wazero_host(Path(case.manifest), {("env", "x")})
+        if host is not None:
+            jobs[f"{i}"] = ({"id": f"{i}", "runtime": "oracle", "wasm": case.module, "oracle": host}, case)
+    outcomes = go_hosts.run([job for job, _ in jobs.values()], tmp_path)
+    compared = [
+        (case, outcomes[key])
+        for key, (_, case) in jobs.items()
+        if outcomes[key]["outcome"] in ("ok", "trap", "link-error")
+    ]
+    disagreements = [(case, o) for case, o in compared if case.check_passes != (o["outcome"] != "link-error")]
+    lax = [case for case, _ in disagreements if differs_only_in_sharing(case)]
+    unexpected = [
+        f"{case.describe()}\n    wazero: {o['outcome']} {o['load_error']}"
+        for case, o in disagreements
+        if case not in lax
+    ]
+    print(f"\nwazero grid: {len(compared)} pairs compared, {len(lax)} differ only in sharing (wazero links them)")
+    assert not unexpected, f"{len(unexpected)} disagree:\n" + "\n".join(unexpected)
+    assert lax and all(case.findings == ["WL107 env.x"] for case in lax)
+    linked = sum(o["outcome"] != "link-error" for _, o in compared)
+    assert 50 < linked < len(compared) - 50
+    kinds = {re.match(r"import \((\w+)", case.label).group(1) for case, _ in compared}  # type: ignore[union-attr]
+    assert kinds == {"memory", "table", "global", "func"}  # tags: wazero v1.9.0 has none
 
 
 if __name__ == "__main__":

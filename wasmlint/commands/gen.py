@@ -17,7 +17,7 @@ from ..cli import Command, Exit
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
 @click.option(
     "--target",
-    type=click.Choice(["python-wasmtime", "python-extism", "go-extism", "python-wasmtime-component"]),
+    type=click.Choice(["python-wasmtime", "python-extism", "go-extism", "go-wazero", "python-wasmtime-component"]),
     help="The host runtime to generate for (README: wasmlint gen).",
 )
 @click.option(
@@ -47,7 +47,7 @@ from ..cli import Command, Exit
     type=click.Path(dir_okay=False, path_type=str),
     help="Render this Jinja template instead (with --target: under that target's limits).",
 )
-@click.option("--package", default="hostfuncs", show_default=True, help="The Go package name (go-extism).")
+@click.option("--package", default="hostfuncs", show_default=True, help="The Go package name (go-extism, go-wazero).")
 def gen(
     files: tuple[str, ...],
     target: str | None,

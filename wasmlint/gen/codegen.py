@@ -27,7 +27,7 @@ from ..manifest.load import load_manifest, preset_manifest
 from ..manifest.values import RUN_PHASE, Manifest, ManifestError
 from ..model import ExternType, FuncType, GlobalType, MemoryType, Module, TableType, TagType
 from ..record import Record, field
-from .targets import ON_CALL_MODES, TARGETS, Target, custom_target, refusal
+from .targets import ON_CALL_MODES, TARGETS, Target, crowded_memories, custom_target, refusal
 from .templating import render_template
 
 SCHEMA_VERSION = 1
@@ -208,6 +208,12 @@ def collect(
             refusals.append(f"{_shown(entry)}: {why}")
         else:
             entries.append(entry)
+    if "multi_memory" in target.reasons:
+        module_paths = {path for path, _ in modules}
+        memories = [e for e in entries if e.kind == "memory"]
+        described = [(e.namespace, e.key, [s for s in e.sources if s in module_paths]) for e in memories]
+        for index, crowding in sorted(crowded_memories(described).items()):
+            refusals.append(f"{_shown(memories[index])}: {target.reasons['multi_memory']} ({crowding} is one too)")
     keys: dict[str, Entry] = {}
     for entry in entries:
         other = keys.setdefault(entry.key, entry)

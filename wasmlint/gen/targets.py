@@ -4,7 +4,8 @@ A target names a template in ``templates/`` and states, as data, which namespace
 generated), which kinds of import and which value types its host API can define, and which ``--on-call`` choices its
 dummies can carry out. :func:`refusal` turns a mismatch into a sentence naming the reason, so that ``gen`` refuses at
 generation time instead of emitting code that crashes the host. Each reason below was observed with the pinned
-runtimes (wasmtime-py 50.0.1, extism 1.1.1 with extism-sys 1.41.0); ``tests/test_gen.py`` shows the observations.
+runtimes (wasmtime-py 50.0.1, extism 1.1.1 with extism-sys 1.41.0, the Extism Go SDK de6f8ac on wazero v1.9.0);
+``tests/test_gen.py`` and ``tests/test_gen_go.py`` show the observations.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ class Target(Record):
     """Value types the host API can spell; None for any."""
     on_call: tuple[str, ...]
     reasons: dict[str, str] = field(default_factory=dict)
-    """Why a kind (``kind``), a value type (``valtype``), a shared memory (``shared``), a 64-bit table (``table64``),
-    a name holding NUL (``nul``) or an on-call choice (``trap``, ``hook``) is refused."""
+    """Why a kind (``kind``), a value type (``valtype``), a shared memory (``shared``), a 64-bit table (``table64``)
+    or memory (``memory64``), a second memory (``multi_memory``), a name holding NUL (``nul``), an empty namespace
+    (``empty_namespace``) or an on-call choice (``trap``, ``hook``) is refused."""
 
     @property
     def supplied_namespaces(self) -> tuple[str, ...]:
@@ -38,6 +40,10 @@ class Target(Record):
 
 
 _EXTISM_KIND = "the Extism SDKs supply only host functions, never memories, tables, globals or tags"
+_WAZERO_EMPTY_NAMESPACE = (
+    'the namespace is empty, and wazero refuses a host module with an empty name ("a module name must not be '
+    'empty", wazero v1.9.0 internal/wasm/host.go), so no Go host can supply the import'
+)
 _EXTISM_VALTYPE = (
     "Extism host functions take and return only i32, i64, f32 and f64 (references cannot cross the SDK, and the "
     "runtime aborts the process on a v128 host result)"
@@ -94,7 +100,34 @@ TARGETS: dict[str, Target] = {
         kinds=frozenset({"func"}),
         valtypes=NUMBERS,
         on_call=ON_CALL_MODES,
-        reasons={"kind": _EXTISM_KIND, "valtype": _EXTISM_VALTYPE},
+        reasons={"kind": _EXTISM_KIND, "valtype": _EXTISM_VALTYPE, "empty_namespace": _WAZERO_EMPTY_NAMESPACE},
+    ),
+    "go-wazero": Target(
+        name="go-wazero",
+        template="go_wazero.go.j2",
+        language="go",
+        supplies=("wasi_snapshot_preview1",),
+        kinds=frozenset({"func", "memory", "table", "global"}),
+        valtypes=frozenset({*NUMBERS, "funcref", "externref"}),
+        on_call=ON_CALL_MODES,
+        reasons={
+            "kind": "wazero v1.9.0 has no exception handling, so no tag can be imported",
+            "valtype": (
+                "wazero v1.9.0 spells only i32, i64, f32, f64, funcref and externref in host functions (api.ValueType "
+                "has no v128) and has no GC reference types"
+            ),
+            "shared": (
+                "a shared memory needs wazero's experimental threads feature (experimental.CoreFeaturesThreads), "
+                "which the table cannot assume a host's runtime enables"
+            ),
+            "memory64": "wazero v1.9.0 has no 64-bit memories (memory64)",
+            "multi_memory": (
+                "wazero v1.9.0 allows one memory per module (no multi-memory): neither a module that imports two "
+                "nor the module that defines a namespace's memories can hold a second"
+            ),
+            "table64": "wazero v1.9.0 has no 64-bit tables",
+            "empty_namespace": _WAZERO_EMPTY_NAMESPACE,
+        },
     ),
 }
 
@@ -106,6 +139,17 @@ def custom_target(template: str, base: Target | None) -> Target:
     return Target(
         "custom", template, "text", (), frozenset({"func", "memory", "table", "global", "tag"}), None, ON_CALL_MODES
     )
+
+
+def crowded_memories(memories: list[tuple[str, str, list[str]]]) -> dict[int, str]:
+    """Memories (namespace, key, importing modules) that share a namespace or an importing module with another: by
+    index, the key of one such other. For runtimes with one memory per module."""
+    crowded: dict[int, str] = {}
+    for i, (namespace, _, sources) in enumerate(memories):
+        for j, (other_namespace, other_key, other_sources) in enumerate(memories):
+            if i != j and (namespace == other_namespace or set(sources) & set(other_sources)):
+                crowded.setdefault(i, other_key)
+    return crowded
 
 
 def valtypes_of(extern: ExternType) -> tuple[str, ...]:
@@ -122,6 +166,8 @@ def refusal(target: Target, namespace: str, name: str, kind: str, extern: Extern
     """Why ``target`` cannot define this import, or None when it can."""
     if "nul" in target.reasons and ("\x00" in namespace or "\x00" in name):
         return target.reasons["nul"]
+    if "empty_namespace" in target.reasons and not namespace:
+        return target.reasons["empty_namespace"]
     if kind not in target.kinds:
         return target.reasons.get("kind", f"target {target.name} cannot define a {kind}")
     if target.valtypes is not None:
@@ -133,6 +179,8 @@ def refusal(target: Target, namespace: str, name: str, kind: str, extern: Extern
         return target.reasons["shared"]
     if isinstance(extern, TableType) and extern.index == "i64" and "table64" in target.reasons:
         return target.reasons["table64"]
+    if isinstance(extern, MemoryType) and extern.index == "i64" and "memory64" in target.reasons:
+        return target.reasons["memory64"]
     if isinstance(extern, MemoryType) and extern.page_size not in (1, 65536):
         return "a page size other than 1 or 65536 bytes exists in no runtime"
     if isinstance(extern, TagType) and extern.results:

@@ -11,21 +11,30 @@ import (
 )
 
 // Functions returns the host's own log_record and http_request, and a dummy for every other
-// import of the plugin; logged receives the handle of each message the plugin logs.
-func Functions(phase string, logged *[]uint64) ([]extism.HostFunction, error) {
+// import of the plugin; logged receives each message the plugin logs.
+func Functions(phase string, logged *[]string) ([]extism.HostFunction, error) {
 	i64 := []extism.ValueType{extism.ValueTypeI64}
 	logRecord := extism.NewHostFunctionWithStack("log_record", func(ctx context.Context, p *extism.CurrentPlugin, stack []uint64) {
-		*logged = append(*logged, stack[0])
+		if message, err := p.ReadString(stack[0]); err == nil {
+			*logged = append(*logged, message)
+		}
 		stack[0] = 0
 	}, i64, i64)
 	logRecord.SetNamespace("env")
 	httpRequest := extism.NewHostFunctionWithStack("http_request", func(ctx context.Context, p *extism.CurrentPlugin, stack []uint64) {
-		stack[0] = 0
+		stack[0] = 0 // no HTTP while the host reads metadata
 	}, i64, i64)
 	httpRequest.SetNamespace("env")
-	real := map[string]extism.HostFunction{
-		hostfuncs.KeyEnvLogRecord:   logRecord,
-		hostfuncs.KeyEnvHttpRequest: httpRequest,
+	return hostfuncs.WasmlintTable{}.HostFunctions(phase, logRecord, httpRequest)
+}
+
+// Load instantiates the plugin at path for a phase: WASI and the Extism kernel from the SDK,
+// the host's own functions, and dummies for the rest.
+func Load(ctx context.Context, path, phase string, logged *[]string) (*extism.Plugin, error) {
+	functions, err := Functions(phase, logged)
+	if err != nil {
+		return nil, err
 	}
-	return hostfuncs.HostFunctions(phase, real, hostfuncs.Options{})
+	manifest := extism.Manifest{Wasm: []extism.Wasm{extism.WasmFile{Path: path}}}
+	return extism.NewPlugin(ctx, manifest, extism.PluginConfig{EnableWasi: true}, functions)
 }

@@ -4,71 +4,45 @@
 //   wasmlint gen --target go-extism --manifest corpus/hosts/plusev-terminal.toml -o
 //     examples/go/hostfuncs/hostfuncs.go corpus/go/ws_plugin.wasm
 
-// Package hostfuncs holds Extism Go SDK host functions for the imports of the plugins
-// named above: a dummy for every import, and the host's real functions per phase.
+// Package hostfuncs holds Extism Go SDK host functions for the imports of the plugins named above:
+// a dummy for every import, and the host's own functions per phase.
 //
-// Pass the list to extism.NewPlugin: HostFunctions("meta", real, Options{}) gives real[key]
-// for each import it has and a dummy for every other import. WASI preview 1 and
-// extism:host/env come from the runtime (EnableWasi). A dummy returns zeros of its result
-// types, or panics (which the runtime returns as the error of the call), or calls a hook.
+// WasmlintTable{}.HostFunctions("meta", real...) returns the host's own functions (matched to the
+// imports by namespace and name, and checked against their types) and a dummy for every other
+// import: pass the list to extism.NewPlugin. The phases are "run" (every import real) and those of
+// the manifest ("meta"); phase "" is none. WASI preview 1 and extism:host/env come from the
+// runtime (PluginConfig.EnableWasi). Every package-level name here starts with Wasmlint or
+// wasmlint.
 package hostfuncs
 
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	extism "github.com/extism/go-sdk"
 )
 
-// Keys of the imports (namespace.name), by which HostFunctions takes real implementations.
-const KeyEnvHttpRequest = "env.http_request"
-const KeyEnvLogRecord = "env.log_record"
-const KeyEnvPublishStreamData = "env.publish_stream_data"
-const KeyEnvWsClose = "env.ws_close"
-const KeyEnvWsConnect = "env.ws_connect"
-const KeyEnvWsReceive = "env.ws_receive"
-const KeyEnvWsSend = "env.ws_send"
-
-// OnCall is what a dummy does when the plugin calls it.
-type OnCall string
-
-// The choices: return zeros, panic with a message naming the import and the phase, or call the hook.
-const (
-	Zero     OnCall = "zero"
-	Trap     OnCall = "trap"
-	CallHook OnCall = "hook"
-)
-
-// Hook is called by each dummy whose choice is CallHook, with the parameters as the stack holds
-// them; phase is "" outside phases. The dummy returns zeros whatever the hook does.
-type Hook func(ctx context.Context, phase, namespace, name string, params []uint64)
-
-// Options are the run-time choices. OnCall maps a selector ("*", a phase name or an import key)
-// to a choice and is merged over the generation-time choices; a key wins over a phase, a phase
-// over "*". Hook is what CallHook calls.
-type Options struct {
-	OnCall map[string]OnCall
-	Hook   Hook
+// WasmlintTable makes the functions for the imports. OnCall maps a selector ("*", a phase name or an
+// import key, namespace.name) to what a dummy does when the plugin calls it: "zero" returns zeros of
+// its result types, "trap" panics with a message naming the import and the phase (the runtime
+// returns it as the error of the call), "hook" calls Hook with the parameters as the stack holds
+// them and then returns zeros. OnCall is merged over the choices made at generation time; a key
+// wins over a phase, a phase over "*". The zero value returns zeros.
+type WasmlintTable struct {
+	OnCall map[string]string
+	Hook   func(ctx context.Context, phase, namespace, name string, params []uint64)
 }
 
-type function struct {
+type wasmlintImport struct {
 	namespace string
 	name      string
 	params    []extism.ValueType
 	results   []extism.ValueType
 }
 
-type phase struct {
-	name     string
-	provides []string
-}
-
-type rule struct {
-	selector string
-	choice   OnCall
-}
-
-var functions = []function{
+var wasmlintImports = []wasmlintImport{
 	{"env", "http_request", []extism.ValueType{extism.ValueTypeI64}, []extism.ValueType{extism.ValueTypeI64}},
 	{"env", "log_record", []extism.ValueType{extism.ValueTypeI64}, []extism.ValueType{extism.ValueTypeI64}},
 	{"env", "publish_stream_data", []extism.ValueType{extism.ValueTypeI64}, []extism.ValueType{extism.ValueTypeI64}},
@@ -78,154 +52,205 @@ var functions = []function{
 	{"env", "ws_send", []extism.ValueType{extism.ValueTypeI64}, []extism.ValueType{extism.ValueTypeI64}},
 }
 
-var phases = []phase{
+type wasmlintPhase struct {
+	name     string
+	provides []string
+}
+
+var wasmlintPhases = []wasmlintPhase{
 	{"run", []string{"env.http_request", "env.log_record", "env.publish_stream_data", "env.ws_close", "env.ws_connect", "env.ws_receive", "env.ws_send"}},
 	{"meta", []string{"env.http_request", "env.log_record"}},
 }
 
-var generatedOnCall = []rule{}
+// The choices made at generation time: selector, choice.
+var wasmlintOnCall = [][2]string{}
 
-// Keys returns the key of every import, in the order of the table.
-func Keys() []string {
-	keys := make([]string, len(functions))
-	for i, f := range functions {
-		keys[i] = f.namespace + "." + f.name
+// Keys returns the key (namespace.name) of every import.
+func (WasmlintTable) Keys() []string {
+	keys := make([]string, len(wasmlintImports))
+	for i, imp := range wasmlintImports {
+		keys[i] = imp.namespace + "." + imp.name
 	}
 	return keys
 }
 
 // Phases returns the name of every phase, "run" first.
-func Phases() []string {
-	names := make([]string, len(phases))
-	for i, p := range phases {
+func (WasmlintTable) Phases() []string {
+	names := make([]string, len(wasmlintPhases))
+	for i, p := range wasmlintPhases {
 		names[i] = p.name
 	}
 	return names
 }
 
 // Provides returns the keys of the imports the host provides for real in a phase.
-func Provides(phaseName string) ([]string, error) {
-	for _, p := range phases {
-		if p.name == phaseName {
+func (WasmlintTable) Provides(phase string) ([]string, error) {
+	for _, p := range wasmlintPhases {
+		if p.name == phase {
 			return append([]string(nil), p.provides...), nil
 		}
 	}
-	return nil, fmt.Errorf("no phase %q", phaseName)
+	return nil, fmt.Errorf("no phase %q", phase)
 }
 
-// DummyFunctions returns a dummy for every import (phase "") or for each import the phase
-// leaves to dummies.
-func DummyFunctions(phaseName string, opts Options) ([]extism.HostFunction, error) {
+// skipped is what a phase provides for real (nothing for phase "").
+func (t WasmlintTable) skipped(phase string) (map[string]bool, error) {
 	skip := map[string]bool{}
-	if phaseName != "" {
-		provides, err := Provides(phaseName)
-		if err != nil {
-			return nil, err
+	if phase == "" {
+		return skip, nil
+	}
+	provides, err := t.Provides(phase)
+	for _, key := range provides {
+		skip[key] = true
+	}
+	return skip, err
+}
+
+// choices merges OnCall over the generation-time choices and checks every selector and choice.
+func (t WasmlintTable) choices() (map[string]string, error) {
+	choices := map[string]string{}
+	for _, rule := range wasmlintOnCall {
+		choices[rule[0]] = rule[1]
+	}
+	known := map[string]bool{"*": true}
+	for _, name := range append(t.Keys(), t.Phases()...) {
+		known[name] = true
+	}
+	for selector, choice := range t.OnCall {
+		if choice != "zero" && choice != "trap" && choice != "hook" {
+			return nil, fmt.Errorf("on-call choice %q: choose zero, trap or hook", choice)
 		}
-		for _, key := range provides {
-			skip[key] = true
+		if !known[selector] {
+			return nil, fmt.Errorf("on-call selector %q is not \"*\", a phase or an import key", selector)
+		}
+		choices[selector] = choice
+	}
+	return choices, nil
+}
+
+// choice is what the dummy of key does in phase: the key's choice, else the phase's, else "*"'s.
+func (t WasmlintTable) choice(choices map[string]string, phase, key string) (string, error) {
+	choice := "zero"
+	for _, selector := range []string{key, phase, "*"} {
+		if c, ok := choices[selector]; ok && selector != "" {
+			choice = c
+			break
 		}
 	}
-	return build(phaseName, nil, skip, opts)
+	if choice == "hook" && t.Hook == nil {
+		return "", fmt.Errorf("the dummy of %q calls a hook: set WasmlintTable.Hook", key)
+	}
+	return choice, nil
 }
 
-// HostFunctions returns real[key] for each import it has and a dummy of the phase for every
-// other import. Every import the phase provides must be in real.
-func HostFunctions(phaseName string, real map[string]extism.HostFunction, opts Options) ([]extism.HostFunction, error) {
-	provides, err := Provides(phaseName)
+// DummyFunctions returns a dummy for every import (phase "") or for each import the phase leaves
+// to dummies.
+func (t WasmlintTable) DummyFunctions(phase string) ([]extism.HostFunction, error) {
+	skip, err := t.skipped(phase)
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]bool{}
-	for _, key := range Keys() {
-		known[key] = true
-	}
-	for key := range real {
-		if !known[key] {
-			return nil, fmt.Errorf("no import has the key %q", key)
-		}
-	}
-	for _, key := range provides {
-		if _, ok := real[key]; !ok {
-			return nil, fmt.Errorf("phase %q provides %q, which real lacks", phaseName, key)
-		}
-	}
-	return build(phaseName, real, map[string]bool{}, opts)
+	return t.build(phase, nil, skip)
 }
 
-func build(phaseName string, real map[string]extism.HostFunction, skip map[string]bool, opts Options) ([]extism.HostFunction, error) {
-	choices := map[string]OnCall{}
-	for _, r := range generatedOnCall {
-		choices[r.selector] = r.choice
+// HostFunctions returns the host's own functions, each matched to the import of its namespace and
+// name and checked against its types, and a dummy of the phase for every other import. Every
+// import the phase provides must be among them.
+func (t WasmlintTable) HostFunctions(phase string, real ...extism.HostFunction) ([]extism.HostFunction, error) {
+	provides, err := t.Provides(phase)
+	if err != nil {
+		return nil, err
 	}
-	for selector, choice := range opts.OnCall {
-		choices[selector] = choice
+	byKey := map[string]extism.HostFunction{}
+	for _, f := range real {
+		key := f.Namespace + "." + f.Name
+		i := slices.IndexFunc(wasmlintImports, func(imp wasmlintImport) bool {
+			return imp.namespace == f.Namespace && imp.name == f.Name
+		})
+		if i < 0 {
+			return nil, fmt.Errorf("no import is %q (namespace %q, name %q)", key, f.Namespace, f.Name)
+		}
+		if _, twice := byKey[key]; twice {
+			return nil, fmt.Errorf("two functions for %q", key)
+		}
+		imp := wasmlintImports[i]
+		if !slices.Equal(f.Params, imp.params) || !slices.Equal(f.Returns, imp.results) {
+			return nil, fmt.Errorf("%q is %s, but the import is %s", key, t.signature(f.Params, f.Returns), t.signature(imp.params, imp.results))
+		}
+		byKey[key] = f
 	}
-	if err := validate(choices); err != nil {
+	for _, key := range provides {
+		if _, ok := byKey[key]; !ok {
+			return nil, fmt.Errorf("phase %q provides %q, which real lacks", phase, key)
+		}
+	}
+	return t.build(phase, byKey, map[string]bool{})
+}
+
+func (t WasmlintTable) build(phase string, real map[string]extism.HostFunction, skip map[string]bool) ([]extism.HostFunction, error) {
+	choices, err := t.choices()
+	if err != nil {
 		return nil, err
 	}
 	var out []extism.HostFunction
-	for _, f := range functions {
-		key := f.namespace + "." + f.name
-		if impl, ok := real[key]; ok {
-			out = append(out, impl)
+	for _, imp := range wasmlintImports {
+		key := imp.namespace + "." + imp.name
+		if f, ok := real[key]; ok {
+			out = append(out, f)
 			continue
 		}
 		if skip[key] {
 			continue
 		}
-		choice := Zero
-		for _, selector := range []string{key, phaseName, "*"} {
-			if c, ok := choices[selector]; ok && selector != "" {
-				choice = c
-				break
-			}
+		choice, err := t.choice(choices, phase, key)
+		if err != nil {
+			return nil, err
 		}
-		if choice == CallHook && opts.Hook == nil {
-			return nil, fmt.Errorf("the dummy of %q calls a hook: set Options.Hook", key)
-		}
-		out = append(out, dummy(phaseName, f, choice, opts.Hook))
+		out = append(out, t.dummy(phase, imp, choice))
 	}
 	return out, nil
 }
 
-func validate(choices map[string]OnCall) error {
-	known := map[string]bool{"*": true}
-	for _, key := range Keys() {
-		known[key] = true
-	}
-	for _, name := range Phases() {
-		known[name] = true
-	}
-	for selector, choice := range choices {
-		if choice != Zero && choice != Trap && choice != CallHook {
-			return fmt.Errorf("on-call choice %q: choose zero, trap or hook", choice)
-		}
-		if !known[selector] {
-			return fmt.Errorf("on-call selector %q is not \"*\", a phase or an import key", selector)
-		}
-	}
-	return nil
-}
-
-func dummy(phaseName string, f function, choice OnCall, hook Hook) extism.HostFunction {
+func (t WasmlintTable) dummy(phase string, imp wasmlintImport, choice string) extism.HostFunction {
 	where := "outside any phase"
-	if phaseName != "" {
-		where = "in phase " + phaseName
+	if phase != "" {
+		where = "in phase " + phase
 	}
+	hook := t.Hook
 	callback := func(ctx context.Context, p *extism.CurrentPlugin, stack []uint64) {
 		switch choice {
-		case Trap:
-			panic(fmt.Sprintf("dummy %s.%s was called %s", f.namespace, f.name, where))
-		case CallHook:
-			params := append([]uint64(nil), stack[:len(f.params)]...)
-			hook(ctx, phaseName, f.namespace, f.name, params)
+		case "trap":
+			panic(fmt.Sprintf("dummy %s.%s was called %s", imp.namespace, imp.name, where))
+		case "hook":
+			hook(ctx, phase, imp.namespace, imp.name, append([]uint64(nil), stack[:len(imp.params)]...))
 		}
-		for i := range f.results {
+		for i := range imp.results {
 			stack[i] = 0
 		}
 	}
-	fn := extism.NewHostFunctionWithStack(f.name, callback, f.params, f.results)
-	fn.SetNamespace(f.namespace)
-	return fn
+	f := extism.NewHostFunctionWithStack(imp.name, callback, imp.params, imp.results)
+	f.SetNamespace(imp.namespace)
+	return f
+}
+
+func (t WasmlintTable) signature(params, results []extism.ValueType) string {
+	text := func(types []extism.ValueType) string {
+		names := make([]string, len(types))
+		for i, v := range types {
+			names[i] = map[extism.ValueType]string{
+				extism.ValueTypeI32: "i32",
+				extism.ValueTypeI64: "i64",
+				extism.ValueTypeF32: "f32",
+				extism.ValueTypeF64: "f64",
+			}[v]
+			if names[i] == "" {
+				names[i] = fmt.Sprintf("0x%02x", v)
+			}
+		}
+		return strings.Join(names, ", ")
+	}
+	if len(results) == 1 {
+		return "(" + text(params) + ") -> " + text(results)
+	}
+	return "(" + text(params) + ") -> (" + text(results) + ")"
 }

@@ -1,3 +1,0 @@
-module github.com/extism/go-sdk
-
-go 1.22
