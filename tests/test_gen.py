@@ -31,9 +31,11 @@ CORPUS = ROOT / "corpus"
 EXAMPLES = ROOT / "examples"
 PLUSEV = CORPUS / "hosts" / "plusev-terminal.toml"
 WS_PLUGIN = CORPUS / "go" / "ws_plugin.wasm"
-MODULES = sorted(  # the ecosystems' modules need their hosts' presets: tests/test_presets.py generates for them
-    path for path in CORPUS.glob("**/*.wasm") if path.relative_to(CORPUS).parts[0] != "ecosystems"
+MODULES = sorted(
+    p for p in CORPUS.glob("**/*.wasm") if p.relative_to(CORPUS).parts[0] not in ("components", "ecosystems")
 )
+"""The corpus's plugin modules: not the ecosystems' (they need their hosts' presets: tests/test_presets.py generates
+for them) nor the components and the WASI adapter they are built with (tests/test_gen_component.py)."""
 TARGETS = ("python-wasmtime", "python-extism", "go-extism")
 
 GC = {

@@ -107,15 +107,19 @@ def test_standard_output_and_host_name(tmp_path: Path) -> None:
     assert tomllib.loads(out)["host"]["name"] == 'my "quoted" host'
 
 
-def test_unreadable_input_and_components_exit_2(tmp_path: Path) -> None:
+def test_unreadable_input_and_malformed_components_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.wasm"
     bad.write_bytes(b"\x00asm\x01\x00\x00\x00\x01\x05\x00")
     component = tmp_path / "c.wasm"
-    component.write_bytes(b"\x00asm\x0d\x00\x01\x00")
+    component.write_bytes(b"\x00asm\x0d\x00\x01\x00\x0a\x05\x01")
     for path in (bad, component, tmp_path / "missing.wasm"):
         code, _, err = run("init", "-o", tmp_path / "out.toml", path)
         assert code == 2 and str(path) in err and "Traceback" not in err
         assert not (tmp_path / "out.toml").exists()
+    # components and modules are not mixed (a component's manifest names a world: tests/test_world.py)
+    component.write_bytes(b"\x00asm\x0d\x00\x01\x00")
+    code, _, err = run("init", "-o", tmp_path / "out.toml", component, ROOT / "corpus" / "zig" / "host_log.wasm")
+    assert code == 2 and "either core modules or components" in err
 
 
 def test_output_is_deterministic(tmp_path: Path) -> None:

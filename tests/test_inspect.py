@@ -33,7 +33,9 @@ def test_corpus_listing_matches_the_schema() -> None:
     listing = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(listing)
     assert [entry["path"] for entry in listing] == [str(p) for p in CORPUS]
-    assert all(entry["kind"] == "module" for entry in listing)
+    assert [entry["kind"] for entry in listing] == [
+        "component" if p.name.endswith(".component.wasm") else "module" for p in CORPUS
+    ]
 
 
 def test_errors_are_listed_in_place_and_exit_2(tmp_path: Path) -> None:

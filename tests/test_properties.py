@@ -569,7 +569,7 @@ def mutate(draw: st.DrawFn, data: bytes) -> bytes:
                 _, _, size_offset, length, size = draw(st.sampled_from(candidates))
                 body = size_offset + length
                 count = _leb_at(out, body)
-                if count is not None:
+                if count is not None and count[1] <= size:  # a count that runs past its section is not one
                     new = draw(st.sampled_from((2**32 - 1, min(count[0] + 1, 2**32 - 1), 2**31, 0x10000)))
                     out[body : body + count[1]] = u32(new)
                     if draw(st.booleans()):  # keep the section framing consistent

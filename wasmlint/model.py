@@ -20,9 +20,10 @@ EXTERN_KINDS: tuple[ExternKind, ...] = ("func", "table", "memory", "global", "ta
 
 DEFAULT_PAGE_SIZE = 65536
 
-COMPONENT_NOTE = (  # what inspect and check say of a component
-    "this is a component (component model), not a core module: wasmlint lists and checks core modules only; "
-    "check the core modules inside it, or the plugin before `wasm-tools component new`"
+COMPONENT_NOTE = (  # what check says of a component when the manifest names no world
+    "this is a component (component model), not a core module: name the host's WIT world in the manifest "
+    "([host] world and wit) to check it against that world, or check the core module before "
+    "`wasm-tools component new`"
 )
 
 

@@ -17,7 +17,7 @@ from ..cli import Command, Exit
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
 @click.option(
     "--target",
-    type=click.Choice(["python-wasmtime", "python-extism", "go-extism", "go-wazero"]),
+    type=click.Choice(["python-wasmtime", "python-extism", "go-extism", "go-wazero", "python-wasmtime-component"]),
     help="The host runtime to generate for (README: wasmlint gen).",
 )
 @click.option(
@@ -74,15 +74,20 @@ def gen(
     if check and output == "-":
         raise click.UsageError("--check compares with a file: pass -o OUTPUT")
     try:
-        result = generate(
-            target=target,
-            manifest=manifest,
-            files=files,
-            on_call=on_call,
-            template=template,
-            package=package,
-            output=output,
-        )
+        if target == "python-wasmtime-component" and template is None:
+            from ..gen.component import generate_component
+
+            result = generate_component(manifest=manifest, files=files, on_call=on_call, output=output)
+        else:
+            result = generate(
+                target=target,
+                manifest=manifest,
+                files=files,
+                on_call=on_call,
+                template=template,
+                package=package,
+                output=output,
+            )
     except CheckFailed as exc:
         from ..render.findings import render
 

@@ -2,5 +2,7 @@
 
 ``reader`` holds the byte cursor and the one error type; ``module`` decodes core modules (with ``types`` for value
 and reference types, ``constexpr`` for constant expressions, ``custom`` for the custom sections a listing shows).
-A decoder of components belongs here, beside ``module``, sharing the reader and the error.
+``component`` decodes components beside it, sharing the reader and the error, into the values of ``wit`` (the
+component model's types, spelled in WIT), with ``passby`` for what it reads only to pass by (canonical definitions,
+core types) and ``component_listing`` for the listing it builds of the top-level imports and exports.
 """

@@ -128,7 +128,7 @@ def generate(
         except (DecodeError, OSError) as exc:
             raise GenError(f"{path}: {exc}") from None
         if module.kind == "component":
-            raise GenError(f"{path}: a component; `gen` reads core modules")
+            raise GenError(f"{path}: a component: use --target python-wasmtime-component")
         modules.append((repo_path(path, root), module))
     modules.sort(key=lambda item: item[0])
     entries, notes = collect(chosen, loaded, modules)
@@ -414,6 +414,14 @@ def repo_path(path: str, root: Path | None) -> str:
 
 
 # --- rendering ---------------------------------------------------------------------------------------------------
+
+
+def render_target(template: str, context: dict[str, Any]) -> str:
+    """A built-in template by name; raises GenError for a template fault."""
+    try:
+        return render_template(template, context)
+    except jinja2.TemplateError as exc:
+        raise GenError(f"template {template}: {exc}") from None
 
 
 def render(target: Target, context: dict[str, Any]) -> str:

@@ -21,6 +21,80 @@ class Rule(Record):
     default_enabled: bool = True
 
 
+COMPONENT_RULES: tuple[Rule, ...] = (
+    # Components against the host's WIT world ([host] world): lint/world.py.
+    Rule(
+        "WL601",
+        "world-missing-import",
+        "error",
+        "The component imports an interface, function or resource that the host's world does not provide.",
+        "A component-model runtime refuses to instantiate a component with an unresolved import (wasmtime: "
+        "`component imports instance 'my:host/extra@0.1.0', but a matching implementation was not found in the "
+        "linker`), and it reports only the first one.",
+        "plugin.wasm:0x4a: WL601 import my:host/extra@0.1.0 (interface) is not in world my:host/plugins",
+        "Add the interface to the host's world (and implement it), or stop importing it (toolchains add WASI "
+        "interfaces of their own: componentize-py, jco and wit-bindgen have options to leave them out).",
+    ),
+    Rule(
+        "WL602",
+        "world-incompatible-version",
+        "error",
+        "The component imports an interface at a version the host's world provides only in incompatible versions.",
+        "Runtimes match versions on their semver track (1.x.y with 1.a.b, 0.2.x with 0.2.y, 0.0.x exactly, a "
+        "pre-release exactly): `wasi:http/types@0.2.9` is satisfied by 0.2.0, `@0.3.0` is not.",
+        "plugin.wasm:0x4a: WL602 import wasi:http/types@0.3.0: world provides wasi:http/types only at 0.2.6",
+        "Build the component against a version the host supports, or upgrade the host.",
+    ),
+    Rule(
+        "WL603",
+        "world-missing-function",
+        "error",
+        "The component imports a function or resource from an interface whose version in the world lacks it.",
+        "The runtime checks every function of an imported interface: `instance export 'ping' ... function "
+        "implementation is missing`.",
+        "plugin.wasm:0x4a: WL603 import my:host/api@0.1.0: function ping is not in the world's my:host/api@0.1.0",
+        "Add the function to the world (a newer minor version), or do not call it from the component.",
+    ),
+    Rule(
+        "WL604",
+        "world-type-mismatch",
+        "error",
+        "A function (or a named type) the component imports has another WIT type in the host's world.",
+        "Component functions are linked by type: a differing parameter, result, field or case makes instantiation "
+        "fail (`instance export 'log' has the wrong type`).",
+        "plugin.wasm:0x4a: WL604 import my:host/api@0.1.0 log: func(msg: string) here, func(msg: u32) in the world",
+        "Regenerate the bindings from the host's WIT.",
+    ),
+    Rule(
+        "WL605",
+        "world-missing-export",
+        "error",
+        "The component does not export an interface or function the host's world exports (the host calls it).",
+        "The host looks the export up after instantiation and fails to start the plugin.",
+        "plugin.wasm: WL605 world my:host/plugins exports wasi:cli/run@0.2.0, which the component does not export",
+        "Export the interface from the component (implement the world, not a subset of it).",
+    ),
+    Rule(
+        "WL606",
+        "world-export-mismatch",
+        "error",
+        "An export the host's world requires has a function missing or typed otherwise in the component.",
+        "The host calls the export with the world's types; a different shape cannot be called.",
+        "plugin.wasm:0x2f10: WL606 export my:host/guest@1.0.0 handle: func(x: u32) here, func(x: u64) in the world",
+        "Regenerate the guest bindings from the host's world.",
+    ),
+    Rule(
+        "WL607",
+        "world-compatible-version",
+        "info",
+        "A semver-compatible version in the host's world, not the same one, satisfies an import.",
+        "Runtimes accept it (wasmtime's linker matches on the semver track), but the host may lack what a newer "
+        "minor version added: this says which version will serve the import.",
+        "plugin.wasm:0x4a: WL607 import wasi:cli/stdout@0.2.12 is satisfied by wasi:cli/stdout@0.2.0 in the world",
+        "Nothing to fix; align the versions to make it exact.",
+    ),
+)
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "WL001",
@@ -38,7 +112,8 @@ RULES: tuple[Rule, ...] = (
         "A component (component model) was given where a core module is expected.",
         "Hosts that load core modules (Extism, wasmtime's Module API) cannot instantiate a component.",
         "plugin.wasm: WL002 this is a component, not a core module",
-        "Check the core module before `wasm-tools component new`, or load it with a component-model host.",
+        "Name the host's WIT world in the manifest (`[host] world` and `wit`: see WL601-WL607), or check the core "
+        "module before `wasm-tools component new`.",
     ),
     Rule(
         "WL101",
@@ -301,6 +376,7 @@ RULES: tuple[Rule, ...] = (
         '("wasm start functions not allowed")',
         "Rebuild without the feature: an initialiser called from the entry point instead of a start function.",
     ),
+    *COMPONENT_RULES,
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -84,6 +84,12 @@ def run_check(
             offset = exc.offset if isinstance(exc, DecodeError) else None
             result.findings.append(finding("WL001", message, Location(path, offset), subject=path))
             continue
+        if module.kind == "component" and config.manifest.world is not None:
+            result.findings.extend(
+                f for f in _check_component(path, config.manifest, selected, result) if f.code in codes
+            )
+            continue
+        found: list[Finding] | None
         if _versioned(config.manifest) or host_versions:
             found = _versioned_check(path, module, config.manifest, selected, host_versions, result, views)
             if found is None:
@@ -138,6 +144,28 @@ def _versioned_check(
         found.update(dict.fromkeys(marker_findings))
         found.update(dict.fromkeys(check_module(path, module, view, phases, context)))
     return advise(list(found), manifest)
+
+
+def _check_component(path: str, manifest: Manifest, phases: list[Phase], result: CheckResult) -> list[Finding]:
+    """A component against the manifest's world (``[host] world``)."""
+    from ..decode.component import decode_component_path
+    from ..manifest.world import load_world
+    from .world import check_component
+
+    try:
+        world_name, world = load_world(manifest)
+    except ManifestError as exc:
+        if str(exc) not in result.failures:
+            result.failures.append(str(exc))
+        return []
+    try:
+        component = decode_component_path(path)
+    except (DecodeError, OSError) as exc:
+        result.malformed = True
+        message = exc.message if isinstance(exc, DecodeError) else f"cannot read: {exc.strerror or exc}"
+        offset = exc.offset if isinstance(exc, DecodeError) else None
+        return [finding("WL001", message, Location(path, offset), subject=path)]
+    return check_component(path, component, world_name, world, manifest, phases)
 
 
 def _phases(manifest: Manifest, names: tuple[str, ...], result: CheckResult) -> list[Phase] | None:

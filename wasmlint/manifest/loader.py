@@ -40,7 +40,7 @@ CODE_PATTERN = re.compile(r"^(ALL|WL[0-9]{0,3})$")
 
 TOP_KEYS = {"host", "imports", "exports", "phases", "lint"}
 PRESET_TOP_KEYS = TOP_KEYS | {"preset"}
-HOST_KEYS = {"name", "presets", "extends", "description", "versions"}
+HOST_KEYS = {"name", "presets", "extends", "description", "versions", "world", "wit"}
 IMPORT_KEYS = {
     "kind",
     "pattern",
@@ -162,8 +162,9 @@ class Loader:
                 host_versions, label = adopted.host_versions, adopted.host or adopted.name
         self.check_axis(doc, [*own, *own_exports], host_versions)
         phases = {p.name: p for p in base.phases} if base else {}
+        world, wit, world_line = self.world(doc, host, path, base)
         keys = {entry.key for entry in provided.values()}
-        phases.update((p.name, p) for p in self.phases(doc, keys))
+        phases.update((p.name, p) for p in self.phases(doc, keys, world_declared=world is not None))
         lint = self.lint(doc) or (base.lint if base else LintSettings())
         return Manifest(
             path=doc.path,
@@ -177,6 +178,9 @@ class Loader:
             host_label=label,
             preset_info=tuple(infos.values()),
             preset_pins=tuple(pins.items()),
+            world=world,
+            wit=wit,
+            world_line=world_line,
         )
 
     def presets_only(self, specs: list[str]) -> Manifest:
@@ -250,6 +254,24 @@ class Loader:
                     )
             if entry.since is not None and entry.until is not None and not earlier(entry.since, entry.until, versions):
                 raise doc.fail(where, f"{shown}: `until` ({entry.until}) must come after `since` ({entry.since})")
+
+    @staticmethod
+    def world(
+        doc: Document, host: dict[str, Any], path: str, base: Manifest | None
+    ) -> tuple[str | None, str | None, int | None]:
+        """``[host] world`` and ``wit`` (the package's path, resolved against the manifest's folder)."""
+        world, wit = host.get("world"), host.get("wit")
+        if world is None and wit is None:
+            return (base.world, base.wit, base.world_line) if base else (None, None, None)
+        if not isinstance(world, str) or not world:
+            raise doc.fail(("host", "world"), '`world` must name a WIT world, e.g. "my:host/plugins"')
+        if not isinstance(wit, str) or not wit:
+            raise doc.fail(
+                ("host", "wit" if "wit" in host else "world"),
+                "`wit` must be the path of the WIT package that defines the world (its binary form, written by "
+                "`wasm-tools component wit DIR --wasm -o host.wasm`, or a .wit file or directory)",
+            )
+        return world, os.path.join(os.path.dirname(path), wit), doc.line(("host", "world"))
 
     def read(self, path: str) -> Document:
         shown = path
@@ -441,7 +463,7 @@ class Loader:
             raise ManifestError(doc.path, line, f"export {name}: {exc}") from None
         return ExportSpec(name, kind, extern, required, doc.path, line, since=since, until=until)
 
-    def phases(self, doc: Document, keys: set[str]) -> list[Phase]:
+    def phases(self, doc: Document, keys: set[str], world_declared: bool = False) -> list[Phase]:
         phases = []
         for name, value in self.table(doc, ("phases",)).items():
             where = ("phases", name)
@@ -454,6 +476,8 @@ class Loader:
             if not isinstance(provides, list) or not all(isinstance(p, str) for p in provides):
                 raise doc.fail((*where, "provides"), '`provides` must be a list of "namespace.name" strings')
             for key in provides:
+                if world_declared and (":" in key or "." not in key):
+                    continue  # an import of the world (checked against the world, which check decodes)
                 if not any(fnmatch.fnmatchcase(known, key) for known in keys):
                     raise doc.fail(
                         (*where, "provides"),

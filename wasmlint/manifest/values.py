@@ -136,6 +136,11 @@ class Manifest(Record):
     """The versioned presets the manifest includes, with what they know of their versions and markers."""
     preset_pins: tuple[tuple[str, str], ...] = ()
     """(preset, version) for each preset written ``NAME@VERSION``; the others follow each module's marker."""
+    world: str | None = None
+    """The WIT world that components are checked against (``[host] world``), or None."""
+    wit: str | None = None
+    """The WIT package that defines ``world``: a binary package, a ``.wit`` file or a directory (``[host] wit``)."""
+    world_line: int | None = None
     _exact: dict[tuple[str, str], Provided] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -1,5 +1,6 @@
 """Rendering: values in, text out, with no decisions of its own.
 
 ``findings`` renders findings as text, JSON, SARIF 2.1.0 or GitHub annotations; ``listing`` renders decoded
-modules for ``wasmlint inspect`` (text, or JSON following ``schemas/inspect.schema.json``).
+modules for ``wasmlint inspect`` (text, or JSON following ``schemas/inspect.schema.json``), and ``components``
+decoded components, in the same JSON contract and as WIT-like text.
 """

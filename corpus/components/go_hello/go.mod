@@ -1,0 +1,3 @@
+module example.com/go_hello
+
+go 1.27
