@@ -7,6 +7,8 @@ allocation instructions and ``v128.const``.
 
 from __future__ import annotations
 
+import re
+
 from .reader import DecodeError, Reader
 from .types import heaptype
 
@@ -34,7 +36,42 @@ _GC_IMMEDIATES = {
 }
 
 
+# Whole constant expressions of the common instructions, matched in one call: each alternative is one instruction
+# encoded so that it cannot hold a fault (LEB128 immediates short enough that no bound can be exceeded: at most 4
+# bytes for a u32 or s32, 9 for an s64; a multi-byte heap type index positive), so a match ends exactly where the
+# instruction-by-instruction reader below would stop. Anything else (a fault, a rare or long encoding) is not
+# matched and goes to that reader, which names the fault.
+_LEB32 = rb"[\x80-\xff]{0,3}[\x00-\x7f]"
+_COMMON = re.compile(
+    rb"(?:"
+    rb"[\x41\x23\xd2]"
+    + _LEB32  # i32.const, global.get, ref.func
+    + rb"|\x42[\x80-\xff]{0,8}[\x00-\x7f]"  # i64.const
+    + rb"|\x43[\x00-\xff]{4}|\x44[\x00-\xff]{8}"  # f32.const, f64.const
+    + rb"|\xd0(?:[\x68-\x75]|[\x80-\xff]{0,3}[\x00-\x3f])"  # ref.null: abstract heap type, or type index
+    + rb"|[\x6a\x6b\x6c\x7c\x7d\x7e]"  # extended-const arithmetic
+    + rb"|\xfb[\x00\x01\x06\x07]"
+    + _LEB32  # struct.new(_default), array.new(_default)
+    + rb"|\xfb\x08"
+    + _LEB32
+    + _LEB32  # array.new_fixed
+    + rb"|\xfb[\x1a\x1b\x1c]"  # any.convert_extern, extern.convert_any, ref.i31
+    + rb")*\x0b",
+    re.DOTALL,
+)
+match_common = _COMMON.match
+
+
 def skip_constant_expression(r: Reader) -> None:
+    found = match_common(r.data, r.pos, r.end)
+    if found is not None:
+        r.pos = found.end()
+        return
+    skip_each_instruction(r)
+
+
+def skip_each_instruction(r: Reader) -> None:
+    """The reference reader: instruction by instruction, with the spec's checks and its words for each fault."""
     while True:
         start = r.pos
         opcode = r.u8()

@@ -28,7 +28,7 @@ from ..model import (
 )
 from ..record import Record
 from . import custom
-from .constexpr import skip_constant_expression
+from .constexpr import match_common, skip_constant_expression
 from .reader import END_OF_SECTION, DecodeError, Reader
 from .types import NUMERIC_TYPES, function_type_at, globaltype, memtype, tabletype, tagtype, type_section
 
@@ -293,6 +293,10 @@ class _ModuleDecoder:
                     self.imports.append(Import(module, name, "func", func, offset))
                     imported_functions.append(func)
                     continue
+            if pos < r.end and data[pos] == 0x03:  # a global (WasmGC modules import thousands)
+                r.pos = pos + 1
+                self.add_import(Import(module, name, "global", globaltype(r), offset))
+                continue
             if name == "" and r.peek() in (COMPACT_IMPORTS_SAME_MODULE, COMPACT_IMPORTS_SAME_TYPE):
                 self.compact_imports(r, module, offset)
                 continue
@@ -449,7 +453,11 @@ def global_section(r: Reader) -> list[GlobalType]:
             globals_.append(NUMERIC_GLOBAL_TYPES[data[pos], data[pos + 1]])
         else:
             globals_.append(globaltype(r))
-        skip_constant_expression(r)
+        found = match_common(data, r.pos, end)  # the initialiser, most often in one call (see constexpr)
+        if found is not None:
+            r.pos = found.end()
+        else:
+            skip_constant_expression(r)
     return globals_
 
 
