@@ -210,15 +210,27 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 
 def _render_json(findings: list[Finding]) -> str:
-    import json
+    from .jsontext import dumps
 
-    return json.dumps([finding_to_dict(f) for f in findings], indent=2) + "\n"
+    return dumps([finding_to_dict(f) for f in findings]) + "\n"
 
 
 # --- sarif ---------------------------------------------------------------------------------------------------------
 
 
 def _artifact_location(path: str, root: str | None) -> dict[str, str]:
+    found = _ARTIFACTS.get((path, root))
+    if found is None:
+        found = _ARTIFACTS[(path, root)] = _new_artifact_location(path, root)
+    return dict(found)
+
+
+_ARTIFACTS: dict[tuple[str, str | None], dict[str, str]] = {}
+"""Artifact locations by (path, root) for one rendering: a file has as many findings as it has problems, and
+working out its URI (absolute path, relative path, percent-encoding) costs more than rendering one of them."""
+
+
+def _new_artifact_location(path: str, root: str | None) -> dict[str, str]:
     from urllib.parse import quote
 
     rel = _relative_path(path, root)
@@ -274,7 +286,9 @@ def fingerprint(finding: Finding, uri: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _render_sarif(findings: list[Finding], *, tool_version: str, root: str | None) -> str:
+def sarif_log(findings: list[Finding], *, tool_version: str, root: str | None) -> dict[str, Any]:
+    """The SARIF log of ``findings`` (already sorted) as a value: what the ``sarif`` format renders."""
+    _ARTIFACTS.clear()  # paths are resolved against the working directory of this rendering
     rule_index = {rule.code: index for index, rule in enumerate(RULES)}
     seen: dict[str, int] = {}
     results: list[dict[str, Any]] = []
@@ -314,9 +328,60 @@ def _render_sarif(findings: list[Finding], *, tool_version: str, root: str | Non
             }
         ],
     }
-    import json
+    return log
 
-    return json.dumps(log, indent=2) + "\n"
+
+def _render_sarif(findings: list[Finding], *, tool_version: str, root: str | None) -> str:
+    """``json.dumps(sarif_log(...), indent=2)``, with the results written straight from the findings: a result is
+    nine small JSON objects, and a location's text (its artifact and region) is made once per location."""
+    from json.encoder import encode_basestring_ascii as enc
+
+    from .jsontext import dumps
+
+    head, sep, tail = dumps(sarif_log([], tool_version=tool_version, root=root)).rpartition('"results": []')
+    assert sep, "the SARIF log's shape changed: results must stay the run's last key"
+    _ARTIFACTS.clear()
+    rule_index = {rule.code: index for index, rule in enumerate(RULES)}
+    seen: dict[str, int] = {}
+    n3, n4, n5, n6, n7 = ("\n" + "  " * depth for depth in (3, 4, 5, 6, 7))
+    places: dict[tuple[str, int | None, int | None], tuple[str, str]] = {}
+
+    def place(loc: Location) -> tuple[str, str]:
+        """A location's URI, and the text of its physicalLocation at depth 7."""
+        key = (loc.path, loc.offset, loc.line)
+        found = places.get(key)
+        if found is None:
+            artifact = _artifact_location(loc.path, root)
+            physical = {"artifactLocation": artifact, "region": _region(loc)}
+            found = places[key] = (artifact["uri"], dumps(physical, level=7))
+        return found
+
+    items: list[str] = []
+    for finding in findings:
+        uri, physical = place(finding.location)
+        digest = fingerprint(finding, uri)
+        seen[digest] = seen.get(digest, 0) + 1
+        code = finding.code
+        parts = [f'"ruleId": {enc(code)}']
+        if code in rule_index:
+            parts.append(f'"ruleIndex": {rule_index[code]}')
+        parts.append(f'"level": {enc(_SARIF_LEVEL.get(finding.severity, "warning"))}')
+        parts.append(f'"message": {{{n6}"text": {enc(_display_message(finding))}{n5}}}')
+        parts.append(f'"locations": [{n6}{{{n7}"physicalLocation": {physical}{n6}}}{n5}]')
+        if finding.related:
+            related = [
+                f'{{{n7}"id": {index},{n7}"physicalLocation": {place(loc)[1]}{n6}}}'
+                for index, loc in enumerate(finding.related, start=1)
+            ]
+            parts.append(f'"relatedLocations": [{n6}' + f",{n6}".join(related) + f"{n5}]")
+        parts.append(f'"partialFingerprints": {{{n6}"primaryLocationLineHash": {enc(f"{digest}:{seen[digest]}")}{n5}}}')
+        properties: dict[str, Any] = {"subject": finding.subject}
+        if finding.phase is not None:
+            properties["phase"] = finding.phase
+        parts.append(f'"properties": {dumps(properties, level=5)}')
+        items.append("{" + n5 + f",{n5}".join(parts) + n4 + "}")
+    results = "[" + n4 + f",{n4}".join(items) + n3 + "]" if items else "[]"
+    return head + '"results": ' + results + tail + "\n"
 
 
 # --- github --------------------------------------------------------------------------------------------------------
