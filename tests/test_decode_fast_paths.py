@@ -144,3 +144,22 @@ def test_struct_fields_fast_path_agrees(values: bytes, mutability: list[int], co
     expected = outcome(general, data)
     assert outcome(T.fieldtypes, data) == expected
     assert outcome(T.fieldtypes, data) == expected  # now with whatever the first call remembered
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(u32, max_size=8), st.integers(0, 9), st.lists(st.tuples(st.integers(0, 40), st.integers(0, 255))))
+def test_function_section_fast_path_agrees(indices: list[bytes], count: int, edits: list[tuple[int, int]]) -> None:
+    """A function section's entries checked in one pass, and decoded by tokens, against the u32 reader."""
+    from wasmlint.decode.module import _FunctionSection, _short_lebs
+
+    chunk = mutated(b"".join(indices), edits)
+    r = Reader(chunk)
+    try:
+        values = [r.u32() for _ in range(count)]
+        general_ok = r.pos == len(chunk)
+    except DecodeError:
+        general_ok = False
+    if _short_lebs(chunk, count):
+        assert general_ok
+        section = _FunctionSection(chunk, 0, len(chunk), count, False)
+        assert [section.type_index(i) for i in range(count)] == values
