@@ -48,6 +48,18 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
         ctx.exit()
 
 
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Worker processes for a large batch (0 or unset: the CPUs available; a small batch stays in one process). "
+    "The output is the same, byte for byte and in order, whatever N is.",
+)
+"""``-j/--jobs``, for the commands that take many files (``parallel.py`` does the work)."""
+
+
 class Command(click.Command):
     """A click command whose ``--help`` option is worded here rather than looked up through gettext.
 

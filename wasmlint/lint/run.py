@@ -42,9 +42,11 @@ def run_check(
     phases: tuple[str, ...] = (),
     select: list[str] | None = None,
     ignore: list[str] | None = None,
+    finder: ConfigFinder | None = None,
 ) -> CheckResult:
+    """``finder`` lets consecutive runs over one file each (``lint/stream.py``) share configuration lookups."""
     result = CheckResult()
-    finder = ConfigFinder(manifest or None)
+    finder = finder or ConfigFinder(manifest or None)
     fixed: Config | None = None
     if presets and not manifest:
         built = preset_manifest(list(presets))
