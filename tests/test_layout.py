@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "wasmlint"
-TOP_LEVEL = {"__init__", "__main__", "cli", "escape", "fileio", "model", "record", "parallel"}
+TOP_LEVEL = {"__init__", "__main__", "cli", "escape", "fileio", "model", "record", "parallel", "discover"}
 """The entry points and the few value modules every role uses."""
 
 

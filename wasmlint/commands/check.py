@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import __version__
-from ..cli import EXIT_HELP, JOBS_OPTION, Command
+from ..cli import EXIT_HELP, JOBS_OPTION, Command, exclusion_options, expand_paths
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -49,6 +49,7 @@ def _codes(value: str | None) -> list[str] | None:
 @click.option("--select", help="Comma-separated rule codes or prefixes to enable (e.g. WL1,WL401; ALL).")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
 @JOBS_OPTION
+@exclusion_options
 def check(
     files: tuple[str, ...],
     manifest: str | None,
@@ -58,12 +59,16 @@ def check(
     select: str | None,
     ignore: str | None,
     jobs: int | None = 1,
+    exclude: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
 ) -> None:
     """Check that each FILE imports only what its host provides, in every phase, and exports what it calls.
 
     Every problem of every file is reported in one run, with stable rule codes (`wasmlint rules` explains each).
-    Findings go to standard output; failures to read a manifest go to standard error.
+    Findings go to standard output; failures to read a manifest go to standard error. A FILE may be a folder (its
+    .wasm files are checked, but what .gitignore or the exclusions skip) or a glob.
     """
+    files = tuple(expand_paths(files, exclude, extend_exclude))
     from ..lint.stream import check_each
     from ..render.findings import use_color
     from ..render.stream import FindingsWriter

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..cli import EXIT_HELP, JOBS_OPTION, Command, Exit
+from ..cli import EXIT_HELP, JOBS_OPTION, Command, Exit, exclusion_options, expand_paths
 
 
 @click.command(cls=Command, epilog=EXIT_HELP)
@@ -20,11 +20,20 @@ from ..cli import EXIT_HELP, JOBS_OPTION, Command, Exit
     help="text: a table per file; json: an array with one object per file (schema: wasmlint/schemas/).",
 )
 @JOBS_OPTION
-def inspect(files: tuple[str, ...], output_format: str, jobs: int | None = 1) -> None:
+@exclusion_options
+def inspect(
+    files: tuple[str, ...],
+    output_format: str,
+    jobs: int | None = 1,
+    exclude: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
+) -> None:
     """List the imports and exports of each FILE, with their types and producers.
 
-    Every file is listed even when another cannot be read; then the exit status is 2.
+    Every file is listed even when another cannot be read; then the exit status is 2. A FILE may be a folder (its
+    .wasm files are listed, but what .gitignore or the exclusions skip) or a glob.
     """
+    files = tuple(expand_paths(files, exclude, extend_exclude))
     from ..parallel import file_size, map_in_order, workers_for
 
     failed = False
