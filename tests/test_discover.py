@@ -187,3 +187,17 @@ def test_gitignore_patterns(pattern: str, path: str, matched: bool) -> None:
     assert rule is not None
     assert bool(rule.regex.fullmatch(path)) is matched
     assert gitignore_rule("# comment") is None and gitignore_rule("   ") is None
+
+
+@pytest.mark.skipif(GIT is None, reason="git is the reference")
+def test_init_over_a_folder_of_many_plugins_says_how_many_and_names_a_few(repo: Path) -> None:
+    many = repo / "many"
+    many.mkdir()
+    for n in range(12):
+        (many / f"p{n:02}.wasm").write_bytes(MODULE)
+    code, out, _ = cli("init", "-o", "-", "many")
+    assert code == 0
+    assert "# From: 12 plugins: many/p00.wasm, many/p01.wasm, many/p02.wasm and 9 more" in out
+    needed = [line for line in out.splitlines() if line.startswith("# needed by")]
+    assert needed and all(line.startswith("# needed by 12 plugins: many/p00.wasm, ") for line in needed)
+    assert max(len(line) for line in out.splitlines() if line.startswith("#")) < 120
