@@ -63,9 +63,11 @@ def check_each(
         "select": select,
         "ignore": ignore,
     }
-    work = CheckOne(options, fmt, color)
+    # One finder for the run: it loads each manifest once, here, and forked workers start with what it holds.
+    finder = ConfigFinder(manifest or None)
+    work = CheckOne(options, fmt, color, finder)
     ordered = sorted(files)
-    if _may_report_unused(ordered, ConfigFinder(manifest or None), options):
+    if _may_report_unused(ordered, finder, options):
         yield work.outcome(ordered)
         return
     groups = [(path, len(list(copies))) for path, copies in itertools.groupby(ordered)]
@@ -79,14 +81,13 @@ def check_each(
 
 class CheckOne:
     """Check one file (all its copies, when it is named more than once) and render its findings: the same work in
-    this process or in a worker. Each process keeps its own finder, so that it finds a directory's configuration
-    once."""
+    this process or in a worker. The finder finds a directory's configuration once per process."""
 
-    def __init__(self, options: dict[str, Any], fmt: str, color: bool) -> None:
+    def __init__(self, options: dict[str, Any], fmt: str, color: bool, finder: ConfigFinder) -> None:
         self.options = options
         self.fmt = fmt
         self.color = color
-        self.finder: ConfigFinder | None = None
+        self.finder = finder
 
     def __call__(self, group: tuple[str, int]) -> FileOutcome:
         path, copies = group
@@ -97,8 +98,6 @@ class CheckOne:
         return to_plain(self(group))
 
     def outcome(self, files: list[str]) -> FileOutcome:
-        if self.finder is None:
-            self.finder = ConfigFinder(self.options["manifest"] or None)
         result = run_check(files, finder=self.finder, **self.options)
         piece = render_piece(sorted_findings(result.findings), self.fmt, color=self.color)
         return FileOutcome(piece, tuple(result.failures), result.exit_status)
@@ -112,7 +111,7 @@ def _may_report_unused(files: list[str], finder: ConfigFinder, options: dict[str
     if options["presets"] and not options["manifest"]:
         return False  # built-in presets alone have no lint settings
     seen: set[int] = set()
-    for path in files:
+    for path in files[:1] if options["manifest"] else files:  # --manifest: one configuration for every file
         try:
             config = finder.for_file(path)
         except ManifestError:
