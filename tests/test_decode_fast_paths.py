@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wasmlint.decode import types as T
-from wasmlint.decode.constexpr import match_common, skip_constant_expression, skip_each_instruction
+from wasmlint.decode.constexpr import match_common, simple_end, skip_constant_expression, skip_each_instruction
 from wasmlint.decode.reader import DecodeError, Reader
 
 
@@ -96,6 +96,9 @@ def test_constant_expression_fast_path_agrees(data: bytes) -> None:
     found = match_common(data, 0, len(data))
     if found is not None:
         assert general == ("ok", found.end(), None)
+    after = simple_end(data, 0, len(data))
+    if after >= 0:
+        assert general == ("ok", after, None)
     assert outcome(skip_constant_expression, data) == general
 
 
@@ -163,3 +166,14 @@ def test_function_section_fast_path_agrees(indices: list[bytes], count: int, edi
         assert general_ok
         section = _FunctionSection(chunk, 0, len(chunk), count, False)
         assert [section.type_index(i) for i in range(count)] == values
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from([b"\x41", b"\x42", b"\x23", b"\xd2", b"\x43", b"\x0b"]), raw_leb, st.binary(max_size=2))
+def test_one_instruction_fast_path_agrees(opcode: bytes, immediate: bytes, after: bytes) -> None:
+    """The initialiser almost every global has, one instruction with one immediate, read in place."""
+    for data in (opcode + immediate + b"\x0b" + after, opcode + immediate + after):
+        general = outcome(skip_each_instruction, data)
+        end = simple_end(data, 0, len(data))
+        if end >= 0:
+            assert general == ("ok", end, None)

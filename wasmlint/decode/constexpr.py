@@ -8,8 +8,13 @@ allocation instructions and ``v128.const``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .reader import DecodeError, Reader
+
+if TYPE_CHECKING:
+    from .reader import Buffer
 from .types import heaptype
 
 END = 0x0B
@@ -42,7 +47,7 @@ _GC_IMMEDIATES = {
 # instruction-by-instruction reader below would stop. Anything else (a fault, a rare or long encoding) is not
 # matched and goes to that reader, which names the fault.
 _LEB32 = rb"[\x80-\xff]{0,3}[\x00-\x7f]"
-_COMMON = re.compile(
+_COMMON = (
     rb"(?:"
     rb"[\x41\x23\xd2]"
     + _LEB32  # i32.const, global.get, ref.func
@@ -56,14 +61,41 @@ _COMMON = re.compile(
     + _LEB32
     + _LEB32  # array.new_fixed
     + rb"|\xfb[\x1a\x1b\x1c]"  # any.convert_extern, extern.convert_any, ref.i31
-    + rb")*\x0b",
-    re.DOTALL,
+    + rb")*\x0b"
 )
-match_common = _COMMON.match
+
+
+_ONE_IMMEDIATE_LIMITS = {0x41: 4, 0x23: 4, 0xD2: 4, 0x42: 9}  # i32.const, global.get, ref.func, i64.const
+
+
+def simple_end(data: Buffer, pos: int, end: int) -> int:
+    """Where a constant expression of one instruction with one short LEB128 immediate ends (``i32.const 5``,
+    ``global.get 0``: what almost every non-GC module's globals hold), read in place; -1 for anything else, which
+    the regular expression then reads (compiled only when a module needs it)."""
+    limit = _ONE_IMMEDIATE_LIMITS.get(data[pos]) if pos < end else None
+    if limit is None:
+        return -1
+    last = pos + 1
+    stop = min(pos + 1 + limit, end)
+    while last < stop and data[last] & 0x80:
+        last += 1
+    if last < stop and last + 1 < end and data[last + 1] == END:
+        return last + 2
+    return -1
+
+
+def common_matcher() -> Callable[[Buffer, int, int], re.Match[bytes] | None]:
+    """``match(data, pos, end)`` of the expression above, compiled on first use (by ``re``'s cache): compiling it
+    costs more at start-up than decoding a small module."""
+    return re.compile(_COMMON, re.DOTALL).match
+
+
+def match_common(data: Buffer, pos: int, end: int) -> re.Match[bytes] | None:
+    return common_matcher()(data, pos, end)
 
 
 def skip_constant_expression(r: Reader) -> None:
-    found = match_common(r.data, r.pos, r.end)
+    found = common_matcher()(r.data, r.pos, r.end)
     if found is not None:
         r.pos = found.end()
         return

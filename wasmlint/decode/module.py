@@ -29,7 +29,7 @@ from ..model import (
 )
 from ..record import Record
 from . import custom
-from .constexpr import match_common, skip_constant_expression
+from .constexpr import common_matcher, simple_end, skip_constant_expression
 from .reader import END_OF_SECTION, DecodeError, Reader
 from .types import NUMERIC_TYPES, function_type_at, globaltype, memtype, tabletype, tagtype, type_section
 
@@ -128,14 +128,15 @@ class _FunctionSection(Record, frozen=False):
             # The section was checked as it was read: every index is a well-formed LEB128 u32.
             self.decoded = [
                 token[0] if len(token) == 1 else _leb_value(token)
-                for token in _LEB_TOKEN.findall(self.data, self.start, self.end)
+                for token in re.compile(_LEB_TOKEN).findall(self.data, self.start, self.end)
             ]
         return self.decoded[local]
 
 
-_LEB_TOKEN = re.compile(rb"[\x80-\xff]*[\x00-\x7f]")
+# Compiled where used (by re's cache): compiling at import would cost every run's start-up.
+_LEB_TOKEN = rb"[\x80-\xff]*[\x00-\x7f]"
 _HIGH_BYTES = bytes(range(0x80, 0x100))
-_FIVE_BYTES = re.compile(rb"[\x80-\xff]{4}")
+_FIVE_BYTES = rb"[\x80-\xff]{4}"
 
 
 def _leb_value(token: bytes) -> int:
@@ -153,7 +154,7 @@ def _short_lebs(chunk: bytes, count: int) -> bool:
         bool(chunk)
         and chunk[-1] < 0x80
         and len(chunk.translate(None, _HIGH_BYTES)) == count
-        and _FIVE_BYTES.search(chunk) is None
+        and re.search(_FIVE_BYTES, chunk) is None
     )
 
 
@@ -485,6 +486,7 @@ def table(r: Reader) -> TableType:
 def global_section(r: Reader) -> list[GlobalType]:
     globals_: list[GlobalType] = []
     data, end = r.data, r.end
+    match = None
     for _ in range(r.count()):
         pos = r.pos
         if pos + 1 < end and data[pos] in NUMERIC_TYPES and data[pos + 1] <= 1:  # a numeric type, const or var
@@ -492,7 +494,12 @@ def global_section(r: Reader) -> list[GlobalType]:
             globals_.append(NUMERIC_GLOBAL_TYPES[data[pos], data[pos + 1]])
         else:
             globals_.append(globaltype(r))
-        found = match_common(data, r.pos, end)  # the initialiser, most often in one call (see constexpr)
+        after = simple_end(data, r.pos, end)  # the initialiser: most often one short instruction
+        if after >= 0:
+            r.pos = after
+            continue
+        match = match or common_matcher()
+        found = match(data, r.pos, end)  # else, most often, in one call (see constexpr)
         if found is not None:
             r.pos = found.end()
         else:
