@@ -49,8 +49,10 @@ def check_each(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     jobs: int | None = 1,
+    **more: Any,
 ) -> Iterator[FileOutcome]:
-    """Check ``files`` one by one in sorted order, each file's findings rendered in ``fmt``.
+    """Check ``files`` one by one in sorted order, each file's findings rendered in ``fmt``. ``more`` goes to
+    :func:`run_check` with the options named here.
 
     ``jobs``: worker processes (None or 0: the available CPUs; fewer when the batch is small). Failures (a manifest
     that cannot be used, a file with no manifest) come with the file they stopped; the caller reports each message
@@ -62,6 +64,7 @@ def check_each(
         "phases": phases,
         "select": select,
         "ignore": ignore,
+        **more,
     }
     # One finder for the run: it loads each manifest once, here, and forked workers start with what it holds.
     finder = ConfigFinder(manifest or None)
