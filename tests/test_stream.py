@@ -23,8 +23,25 @@ from wasmlint.render.stream import FindingsWriter, render_piece
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "corpus").rglob("*.wasm"))
 PLUSEV = "corpus/hosts/plusev-terminal.toml"
-# Enough files for three workers; every corpus module several times, in no sorted order.
+# Every corpus module several times over, in no sorted order (a file named twice is checked in one group).
 MANY = [path for _, path in sorted(enumerate(CORPUS * 8), key=lambda item: (item[0] * 7919) % 211)]
+
+
+@pytest.fixture(scope="module")
+def distinct(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Enough distinct files for three workers: links to the corpus modules under many names, in no sorted order."""
+    folder = tmp_path_factory.mktemp("many")
+    paths = []
+    for index in range(3 * MIN_FILES_PER_WORKER + 17):
+        source = ROOT / CORPUS[index % len(CORPUS)]
+        target = folder / f"{index % 7}" / f"{(index * 7919) % 1000:03d}-{source.name}"
+        target.parent.mkdir(exist_ok=True)
+        try:
+            target.hardlink_to(source)
+        except OSError:
+            target.write_bytes(source.read_bytes())
+        paths.append(str(target))
+    return paths
 
 
 @pytest.fixture(autouse=True)
@@ -63,8 +80,9 @@ def test_no_findings_at_all(fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_check_prints_what_one_whole_run_renders_whatever_the_jobs(fmt: str) -> None:
-    files = [*MANY, *(f"./{path}" for path in CORPUS[:4])]
+def test_check_prints_what_one_whole_run_renders_whatever_the_jobs(fmt: str, distinct: list[str]) -> None:
+    assert workers_for(len(distinct), 3) == 3
+    files = [*distinct, *MANY, *(f"./{path}" for path in CORPUS[:4])]
     whole = run_check(files, manifest=PLUSEV)
     expected = render(whole.findings, fmt, tool_version=_version())
     outputs = {jobs: cli("check", "-j", jobs, "--manifest", PLUSEV, "--format", fmt, *files) for jobs in "123"}
@@ -73,9 +91,8 @@ def test_check_prints_what_one_whole_run_renders_whatever_the_jobs(fmt: str) -> 
         assert out == expected, jobs
 
 
-def test_worker_processes_are_used_for_a_large_batch_and_not_for_a_small_one() -> None:
-    assert len(MANY) >= 3 * MIN_FILES_PER_WORKER
-    assert workers_for(len(MANY), 3) == 3
+def test_worker_processes_are_used_for_a_large_batch_and_not_for_a_small_one(distinct: list[str]) -> None:
+    assert workers_for(len(distinct), 3) == 3
     assert workers_for(len(MANY), 1) == 1
     assert workers_for(MIN_FILES_PER_WORKER - 1, 8) == 1
     assert workers_for(10 * MIN_FILES_PER_WORKER, None) >= 1
@@ -95,20 +112,20 @@ def test_unused_entries_are_still_found_over_the_whole_batch(tmp_path: Path) -> 
         assert code == whole.exit_status and out == render(whole.findings, "json")
 
 
-def test_a_broken_manifest_is_reported_once(tmp_path: Path) -> None:
+def test_a_broken_manifest_is_reported_once(tmp_path: Path, distinct: list[str]) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text("[imports.env]\nx = 'not a signature'\n")
     for jobs in "12":
-        code, out, err = cli("check", "-j", jobs, "--manifest", str(broken), *MANY)
+        code, out, err = cli("check", "-j", jobs, "--manifest", str(broken), *distinct)
         assert code == 2 and out == ""
         assert err.count("wasmlint: error:") == 1, err
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_inspect_prints_the_same_whatever_the_jobs(fmt: str, tmp_path: Path) -> None:
+def test_inspect_prints_the_same_whatever_the_jobs(fmt: str, tmp_path: Path, distinct: list[str]) -> None:
     broken = tmp_path / "broken.wasm"
     broken.write_bytes(b"\x00asm\x01\x00\x00\x00\x01")
-    files = [*MANY, str(broken), str(tmp_path / "missing.wasm")]
+    files = [*distinct, *MANY, str(broken), str(tmp_path / "missing.wasm")]
     runs = {jobs: cli("inspect", "-j", jobs, "--format", fmt, *files) for jobs in "123"}
     assert runs["1"][0] == 2
     assert runs["2"] == runs["1"] and runs["3"] == runs["1"]

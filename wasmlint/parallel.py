@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-MIN_FILES_PER_WORKER = 32
-"""Below this many files per process, forking costs more than it saves."""
+MIN_FILES_PER_WORKER = 64
+"""Below this many files per process, forking costs about what it saves (a pre-commit batch stays in one)."""
 
 
 def available_cpus() -> int:
