@@ -8,6 +8,7 @@ renders every finding at the end prints, and which process checked a file must n
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 from wasmlint.cli import main
 from wasmlint.lint.diagnostics import sorted_findings
 from wasmlint.lint.run import run_check
-from wasmlint.parallel import MIN_FILES_PER_WORKER, workers_for
+from wasmlint.parallel import MIN_FILES_PER_WORKER, map_in_order, workers_for
 from wasmlint.render.findings import FORMATS, render
 from wasmlint.render.stream import FindingsWriter, render_piece
 
@@ -135,3 +136,23 @@ def _version() -> str:
     from wasmlint import __version__
 
     return __version__
+
+
+class FailsInWorkers:
+    """Doubles a number; in any process but the one that made it, fails after a few items (a worker's crash)."""
+
+    def __init__(self) -> None:
+        self.parent = os.getpid()
+        self.done = 0
+
+    def __call__(self, item: int) -> int:
+        self.done += 1
+        if os.getpid() != self.parent and self.done > 3:
+            raise RuntimeError("a worker fails")
+        return item * 2
+
+
+def test_a_failed_workers_files_are_done_again_in_order() -> None:
+    items = list(range(400))
+    assert list(map_in_order(FailsInWorkers(), items, 3, weight=lambda i: 1 + i % 5)) == [i * 2 for i in items]
+    assert list(map_in_order(FailsInWorkers(), items, 1)) == [i * 2 for i in items]

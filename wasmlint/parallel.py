@@ -62,17 +62,18 @@ def map_in_order(
         yield from map(work, slices[0])
         for (pid, results), part in zip(children, slices[1:]):
             _, status = os.waitpid(pid, 0)
-            try:
-                if os.waitstatus_to_exitcode(status) == 0:
-                    results.seek(0)
-                    done = [marshal.load(results) for _ in part]
-                else:
-                    done = None
-            except (EOFError, ValueError, TypeError):
-                done = None
-            finally:
-                results.close()
-            yield from done if done is not None else map(work, part)
+            given = 0
+            if os.waitstatus_to_exitcode(status) == 0:
+                results.seek(0)
+                try:
+                    for _ in part:  # one result at a time: a slice's results are never all in memory
+                        found = marshal.load(results)
+                        given += 1
+                        yield found
+                except (EOFError, ValueError, TypeError):
+                    pass  # cut short: the rest is done here
+            results.close()
+            yield from map(work, part[given:])
     finally:  # stopped early (an error while writing): leave no child behind
         for pid, results in children:
             if not results.closed:
