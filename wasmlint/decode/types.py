@@ -226,6 +226,10 @@ def mutability(r: Reader) -> bool:
     return byte == 1
 
 
+KEPT_VALUES = 4096
+"""How many field and global types are kept for reuse (a type index can be any number: a process that decodes
+module after module, as a registry's does, keeps only so many)."""
+
 _FIELD_TYPES: dict[tuple[str, bool], FieldType] = {}
 """Field types are values, and a module repeats a few of them thousands of times: each is made once."""
 
@@ -234,7 +238,9 @@ def fieldtype(r: Reader) -> FieldType:
     key = (storagetype(r), mutability(r))
     found = _FIELD_TYPES.get(key)
     if found is None:
-        found = _FIELD_TYPES.setdefault(key, FieldType(*key))
+        found = FieldType(*key)
+        if len(_FIELD_TYPES) < KEPT_VALUES:
+            _FIELD_TYPES[key] = found
     return found
 
 
@@ -447,7 +453,8 @@ def globaltype(r: Reader) -> GlobalType:
     found = _GLOBAL_TYPES.get((value, flags))
     if found is None:
         found = GlobalType(value, bool(flags & GLOBAL_MUTABLE), bool(flags & GLOBAL_SHARED))
-        found = _GLOBAL_TYPES.setdefault((value, flags), found)
+        if len(_GLOBAL_TYPES) < KEPT_VALUES:
+            _GLOBAL_TYPES[value, flags] = found
     return found
 
 
