@@ -135,10 +135,12 @@ def test_a_pyproject_whose_tool_key_is_not_a_table_has_no_configuration(tmp_path
 def test_malformed_and_unreadable_files_exit_2_and_others_still_report(tmp_path: Path) -> None:
     bad = tmp_path / "bad.wasm"
     bad.write_bytes(b"\x00asm\x01\x00\x00\x00\x01\x05\x00")
-    code, found = findings("--manifest", write(tmp_path, SKETCH), bad, tmp_path / "missing.wasm", tmp_path, WS_PLUGIN)
+    loop = tmp_path / "loop.wasm"  # unreadable even by root (a folder would be searched for .wasm files)
+    loop.symlink_to(loop)
+    code, found = findings("--manifest", write(tmp_path, SKETCH), bad, tmp_path / "missing.wasm", loop, WS_PLUGIN)
     assert code == 2
     assert [f["code"] for f in found if f["path"] != str(WS_PLUGIN)] == ["WL001", "WL001", "WL001"]
-    assert [f["message"] for f in found if f["path"] == str(tmp_path)] == ["cannot read: Is a directory"]
+    assert [f["message"] for f in found if f["path"] == str(loop)] == ["cannot read: Too many levels of symbolic links"]
     assert any(f["code"] == "WL301" for f in found)
 
 

@@ -41,14 +41,16 @@ def test_corpus_listing_matches_the_schema() -> None:
 def test_errors_are_listed_in_place_and_exit_2(tmp_path: Path) -> None:
     truncated = tmp_path / "truncated.wasm"
     truncated.write_bytes(CORPUS[0].read_bytes()[:100])
-    code, out, _ = inspect("--format", "json", truncated, tmp_path / "absent.wasm", tmp_path, CORPUS[0])
+    loop = tmp_path / "loop.wasm"  # unreadable even by root (a folder would be searched for .wasm files)
+    loop.symlink_to(loop)
+    code, out, _ = inspect("--format", "json", truncated, tmp_path / "absent.wasm", loop, CORPUS[0])
     assert code == 2
     listing = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA).validate(listing)
     assert listing[0]["error"]["message"] == "length out of bounds"  # the cut falls inside a section
     assert listing[0]["error"]["offset"] <= 100
     assert listing[1]["error"]["offset"] is None
-    assert listing[2] == {"path": str(tmp_path), "error": {"offset": None, "message": "Is a directory"}}
+    assert listing[2] == {"path": str(loop), "error": {"offset": None, "message": "Too many levels of symbolic links"}}
     assert listing[3]["kind"] == "module"
 
 

@@ -10,6 +10,7 @@ import contextlib
 import importlib
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -46,6 +47,51 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
     if value and not ctx.resilient_parsing:
         click.echo(f"wasmlint, version {__version__}", color=ctx.color)
         ctx.exit()
+
+
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Worker processes for a large batch (0 or unset: the CPUs available; a small batch stays in one process). "
+    "The output is the same, byte for byte and in order, whatever N is.",
+)
+"""``-j/--jobs``, for the commands that take many files (``parallel.py`` does the work)."""
+
+
+def exclusion_options(function: Any) -> Any:
+    """``--exclude`` and ``--extend-exclude``, for the commands that take folders (``discover.py``)."""
+    function = click.option(
+        "--extend-exclude",
+        multiple=True,
+        metavar="PATTERN",
+        help="Also skip files and folders that match PATTERN when searching folders (repeatable).",
+    )(function)
+    return click.option(
+        "--exclude",
+        multiple=True,
+        metavar="PATTERN",
+        help="Skip files and folders that match PATTERN when searching folders, instead of the defaults "
+        "(.git, node_modules, virtual environments, caches...; repeatable). A file named is always used.",
+    )(function)
+
+
+def expand_paths(arguments: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...]) -> list[str]:
+    """The files the arguments name (``discover.expand``); exits with status 2 on unusable exclusion settings."""
+    if not any(os.path.isdir(argument) or any(c in argument for c in "*?[") for argument in arguments):
+        return list(arguments)  # files only, as pre-commit passes them: nothing to search, nothing to import
+    from .batch.discover import DiscoveryError, expand
+
+    try:
+        found = list(expand(arguments, exclude, extend_exclude))
+    except DiscoveryError as exc:
+        click.echo(f"wasmlint: error: {exc}", err=True)
+        sys.exit(Exit.ERROR)
+    if not found:
+        click.echo(f"wasmlint: warning: no .wasm file found in {', '.join(arguments)}", err=True)
+    return found
 
 
 class Command(click.Command):

@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import __version__
-from ..cli import EXIT_HELP, Command
+from ..cli import EXIT_HELP, JOBS_OPTION, Command, exclusion_options, expand_paths
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -56,6 +56,8 @@ def _codes(value: str | None) -> list[str] | None:
 )
 @click.option("--select", help="Comma-separated rule codes or prefixes to enable (e.g. WL1,WL401; ALL).")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to disable.")
+@JOBS_OPTION
+@exclusion_options
 def check(
     files: tuple[str, ...],
     manifest: str | None,
@@ -65,28 +67,46 @@ def check(
     output_format: str,
     select: str | None,
     ignore: str | None,
+    jobs: int | None = 1,
+    exclude: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
 ) -> None:
     """Check that each FILE imports only what its host provides, in every phase, and exports what it calls.
 
     Every problem of every file is reported in one run, with stable rule codes (`wasmlint rules` explains each).
-    Findings go to standard output; failures to read a manifest go to standard error.
+    Findings go to standard output; failures to read a manifest go to standard error. A FILE may be a folder (its
+    .wasm files are checked, but what .gitignore or the exclusions skip) or a glob.
     """
-    from ..lint.run import run_check
+    files = tuple(expand_paths(files, exclude, extend_exclude))
+    from ..lint.stream import check_each
+    from ..render.findings import use_color
+    from ..render.stream import FindingsWriter
 
-    result = run_check(
+    # File by file, each file's findings rendered and written as soon as it is checked (lint/stream.py): the same
+    # output as rendering every finding at the end, in memory that does not grow with the number of files.
+    color = output_format == "text" and use_color(sys.stdout)
+    writer = FindingsWriter(output_format, color=color, tool_version=__version__)
+    write = sys.stdout.write
+    write(writer.begin())
+    reported: set[str] = set()
+    status = 0
+    for outcome in check_each(
         files,
+        output_format,
+        color=color,
         manifest=manifest,
         presets=presets,
         phases=phases,
         host_versions=host_versions,
         select=_codes(select),
         ignore=_codes(ignore),
-    )
-    for message in result.failures:
-        click.echo(f"wasmlint: error: {message}", err=True)
-    if result.findings or output_format != "text":
-        from ..render.findings import render, use_color
-
-        color = output_format == "text" and use_color(sys.stdout)
-        click.echo(render(result.findings, output_format, color=color, tool_version=__version__), nl=False)
-    sys.exit(result.exit_status)
+        jobs=jobs,
+    ):
+        for message in outcome.failures:
+            if message not in reported:
+                reported.add(message)
+                click.echo(f"wasmlint: error: {message}", err=True)
+        status = max(status, outcome.exit_status)
+        write(writer.add(outcome.piece))
+    write(writer.end())
+    sys.exit(status)

@@ -7,11 +7,11 @@ from typing import Any
 
 import click
 
-from ..cli import EXIT_HELP, Command, Exit
+from ..cli import EXIT_HELP, Command, Exit, exclusion_options, expand_paths
 
 
 @click.command(cls=Command, epilog=EXIT_HELP)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option(
     "-o",
     "--output",
@@ -22,13 +22,22 @@ from ..cli import EXIT_HELP, Command, Exit
 )
 @click.option("--host", "host_name", default="my-host", show_default=True, help="The host's name in [host].")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(files: tuple[str, ...], output: str, host_name: str, force: bool) -> None:
+@exclusion_options
+def init(
+    files: tuple[str, ...],
+    output: str,
+    host_name: str,
+    force: bool,
+    exclude: tuple[str, ...] = (),
+    extend_exclude: tuple[str, ...] = (),
+) -> None:
     """Write a manifest that provides exactly what the plugin FILEs import.
 
     Imports that the built-in presets recognise (WASI preview 1, the Extism kernel, and the ecosystems' hosts when
     a plugin carries their marker or imports their own namespace: proxy-wasm, CosmWasm, Soroban, ...) come from the
     presets; the rest are written with their exact types, sorted, each commented with the plugins that need it.
-    Exports that every plugin has are listed as optional exports.
+    Exports that every plugin has are listed as optional exports. A FILE may be a folder (its .wasm files, but what
+    .gitignore or the exclusions skip) or a glob.
     """
     from pathlib import Path
 
@@ -39,6 +48,8 @@ def init(files: tuple[str, ...], output: str, host_name: str, force: bool) -> No
 
     if output != "-" and Path(output).exists() and not force:
         raise click.UsageError(f"{output} exists; pass --force to overwrite it")
+    arguments = files
+    files = tuple(expand_paths(files, exclude, extend_exclude))
     plugins = []
     components = []
     for path in files:
@@ -66,7 +77,7 @@ def init(files: tuple[str, ...], output: str, host_name: str, force: bool) -> No
         click.echo(text, nl=False)
         return
     write_atomic(output, text)
-    click.echo(f"wrote {output}: `wasmlint check {' '.join(files)}` uses it from that directory", err=True)
+    click.echo(f"wrote {output}: `wasmlint check {' '.join(arguments)}` uses it from that directory", err=True)
 
 
 def _init_world(components: list[tuple[str, Any]], output: str, host_name: str, force: bool) -> None:

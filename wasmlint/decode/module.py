@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 from typing import TYPE_CHECKING
 
 from ..model import (
@@ -30,7 +31,7 @@ from ..model import (
 )
 from ..record import Record
 from . import custom
-from .constexpr import skip_constant_expression
+from .constexpr import common_matcher, simple_end, skip_constant_expression
 from .reader import END_OF_SECTION, DecodeError, Reader
 from .types import NUMERIC_TYPES, function_type_at, globaltype, memtype, tabletype, tagtype, type_section
 
@@ -126,9 +127,37 @@ class _FunctionSection(Record, frozen=False):
         if self.single_byte:
             return self.data[self.start + local]
         if self.decoded is None:
-            r = Reader(self.data, self.start, self.end, END_OF_SECTION)
-            self.decoded = [r.u32() for _ in range(self.count)]
+            # The section was checked as it was read: every index is a well-formed LEB128 u32.
+            self.decoded = [
+                token[0] if len(token) == 1 else _leb_value(token)
+                for token in re.compile(_LEB_TOKEN).findall(self.data, self.start, self.end)
+            ]
         return self.decoded[local]
+
+
+# Compiled where used (by re's cache): compiling at import would cost every run's start-up.
+_LEB_TOKEN = rb"[\x80-\xff]*[\x00-\x7f]"
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_FIVE_BYTES = rb"[\x80-\xff]{4}"
+
+
+def _leb_value(token: bytes) -> int:
+    value = 0
+    for shift, byte in enumerate(token):
+        value |= (byte & 0x7F) << (7 * shift)
+    return value
+
+
+def _short_lebs(chunk: bytes, count: int) -> bool:
+    """Whether ``chunk`` is exactly ``count`` LEB128 numbers of at most four bytes each (none can be too large):
+    as many bytes without a continuation bit as numbers, the last byte one of them, and no four continuations in a
+    row. Then a function section is checked without reading its entries one by one."""
+    return (
+        bool(chunk)
+        and chunk[-1] < 0x80
+        and len(chunk.translate(None, _HIGH_BYTES)) == count
+        and re.search(_FIVE_BYTES, chunk) is None
+    )
 
 
 class _ModuleDecoder:
@@ -299,6 +328,10 @@ class _ModuleDecoder:
                     self.imports.append(Import(module, name, "func", func, offset))
                     imported_functions.append(func)
                     continue
+            if pos < r.end and data[pos] == 0x03:  # a global (WasmGC modules import thousands)
+                r.pos = pos + 1
+                self.add_import(Import(module, name, "global", globaltype(r), offset))
+                continue
             if name == "" and r.peek() in (COMPACT_IMPORTS_SAME_MODULE, COMPACT_IMPORTS_SAME_TYPE):
                 self.compact_imports(r, module, offset)
                 continue
@@ -343,8 +376,9 @@ class _ModuleDecoder:
     def function_section(self, r: Reader, end: int) -> None:
         count = r.count()
         start = r.pos
-        wide = not bytes(self.data[start:end]).isascii()  # a byte >= 0x80 continues a LEB128
-        if not wide and end - start == count:
+        chunk = bytes(self.data[start:end])
+        wide = not chunk.isascii()  # a byte >= 0x80 continues a LEB128
+        if (not wide and end - start == count) or (wide and _short_lebs(chunk, count)):
             r.pos = end
         else:
             for _ in range(count):
@@ -369,10 +403,20 @@ class _ModuleDecoder:
 
     def resolve_exports(self) -> list[Export]:
         """Exports name an index in an index space (imports first); resolve each to its type."""
-        return [
-            Export(name, kind, index, self.indexed_type(kind, index, offset), offset)
-            for name, kind, index, offset in self.pending_exports
-        ]
+        exports = []
+        imported_functions = len(self.imported["func"])
+        functions, types = self.functions, self.types
+        for name, kind, index, offset in self.pending_exports:
+            # Most exports are functions of the module's own: their type looked up in place.
+            local = index - imported_functions
+            if kind == "func" and functions is not None and 0 <= local < functions.count:
+                type_index = functions.type_index(local)
+                found = types[type_index] if type_index < len(types) else None
+                if type(found) is FuncType:
+                    exports.append(Export(name, kind, index, found, offset))
+                    continue
+            exports.append(Export(name, kind, index, self.indexed_type(kind, index, offset), offset))
+        return exports
 
     def indexed_type(self, kind: ExternKind, index: int, offset: int) -> ExternType:
         imported = self.imported[kind]
@@ -450,6 +494,7 @@ def table(r: Reader) -> TableType:
 def global_section(r: Reader) -> list[GlobalType]:
     globals_: list[GlobalType] = []
     data, end = r.data, r.end
+    match = None
     for _ in range(r.count()):
         pos = r.pos
         if pos + 1 < end and data[pos] in NUMERIC_TYPES and data[pos + 1] <= 1:  # a numeric type, const or var
@@ -457,7 +502,16 @@ def global_section(r: Reader) -> list[GlobalType]:
             globals_.append(NUMERIC_GLOBAL_TYPES[data[pos], data[pos + 1]])
         else:
             globals_.append(globaltype(r))
-        skip_constant_expression(r)
+        after = simple_end(data, r.pos, end)  # the initialiser: most often one short instruction
+        if after >= 0:
+            r.pos = after
+            continue
+        match = match or common_matcher()
+        found = match(data, r.pos, end)  # else, most often, in one call (see constexpr)
+        if found is not None:
+            r.pos = found.end()
+        else:
+            skip_constant_expression(r)
     return globals_
 
 

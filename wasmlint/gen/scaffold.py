@@ -106,7 +106,7 @@ def manifest_for(plugins: Sequence[tuple[str, Module]], host: str = "my-host") -
                 conflicts[key].append(f"{path} imports it as {imp.kind} {imp.type}")
     lines = [
         "# Host ABI manifest written by `wasmlint init`; edit it to describe your host.",
-        f"# From: {', '.join(path for path, _ in plugins)}",
+        f"# From: {_few([path for path, _ in plugins], 'plugins')}",
         "",
         "[host]",
         f"name = {toml_string(host)}",
@@ -119,9 +119,12 @@ def manifest_for(plugins: Sequence[tuple[str, Module]], host: str = "my-host") -
             lines += ["", f"[imports.{toml_key(namespace)}]"]
         imp, overrides_preset = needs[key]
         note = " (differs from the preset)" if overrides_preset else ""
-        lines.append(f"# needed by {', '.join(users[key])}{note}")
-        for conflict in conflicts.get(key, ()):
+        lines.append(f"# needed by {_few(users[key], 'plugins')}{note}")
+        differ = conflicts.get(key, [])
+        for conflict in differ[:NAMED]:
             lines.append(f"# CONFLICT: {conflict}; no host can satisfy both")
+        if len(differ) > NAMED:
+            lines.append(f"# CONFLICT: and {len(differ) - NAMED} more plugins import it with another type")
         value = entry_value(imp)
         if "*" in key[1] or "?" in key[1]:  # spelled literally, not as a name pattern
             value = (
@@ -140,6 +143,17 @@ def manifest_for(plugins: Sequence[tuple[str, Module]], host: str = "my-host") -
         lines += ["", "# Not written: these imports use module-specific type indices, which a manifest cannot spell:"]
         lines += [f"#   {item}" for item in skipped]
     return "\n".join(lines) + "\n"
+
+
+NAMED = 3
+"""Plugins named in a comment; beyond that it says how many more (a folder of plugins makes lines of hundreds)."""
+
+
+def _few(paths: list[str], what: str) -> str:
+    """``a, b, c``, or for more than :data:`NAMED`: ``13 plugins: a, b, c and 10 more``."""
+    if len(paths) <= NAMED:
+        return ", ".join(paths)
+    return f"{len(paths)} {what}: {', '.join(paths[:NAMED])} and {len(paths) - NAMED} more"
 
 
 def _common_exports(modules: list[Module]) -> list[tuple[str, str]]:

@@ -43,10 +43,12 @@ def run_check(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     host_versions: tuple[str, ...] = (),
+    finder: ConfigFinder | None = None,
 ) -> CheckResult:
-    """Check ``files``; ``host_versions`` are the host releases to check against (each one, in one run)."""
+    """Check ``files``; ``host_versions`` are the host releases to check against (each one, in one run), and
+    ``finder`` lets consecutive runs over one file each (``lint/stream.py``) share configuration lookups."""
     result = CheckResult()
-    finder = ConfigFinder(manifest or None)
+    finder = finder or ConfigFinder(manifest or None)
     fixed: Config | None = None
     if presets and not manifest:
         try:

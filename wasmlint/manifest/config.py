@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from .loader import Loader
 
 MANIFEST_NAME = "wasmlint.toml"
-TOOL_KEYS = {"manifest", "select", "ignore", "per-file-ignores"}
+TOOL_KEYS = {"manifest", "select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore"}
+"""``exclude``, ``extend-exclude`` and ``respect-gitignore`` are read by ``discover.py`` (searching folders)."""
 
 
 class Config(Record):

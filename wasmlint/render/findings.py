@@ -162,15 +162,22 @@ def _text_location(loc: Location) -> str:
 
 
 def _render_text(findings: list[Finding], *, color: bool, files_checked: int | None) -> str:
+    return text_lines(findings, color=color) + summary_line(_summary(findings, files_checked), color=color)
+
+
+def text_lines(findings: list[Finding], *, color: bool) -> str:
+    """One line per finding (each ending in a newline): the text format without its summary."""
     lines: list[str] = []
     for finding in findings:
         code = finding.code
         if color:
             code = f"{_ANSI_SEVERITY.get(finding.severity, _ANSI_BOLD)}{code}{_ANSI_RESET}"
-        lines.append(f"{_text_location(finding.location)} {code} {escape_text(_display_message(finding))}")
-    summary = _summary(findings, files_checked)
-    lines.append(f"{_ANSI_BOLD}{summary}{_ANSI_RESET}" if color else summary)
-    return "\n".join(lines) + "\n"
+        lines.append(f"{_text_location(finding.location)} {code} {escape_text(_display_message(finding))}\n")
+    return "".join(lines)
+
+
+def summary_line(summary: str, *, color: bool) -> str:
+    return (f"{_ANSI_BOLD}{summary}{_ANSI_RESET}" if color else summary) + "\n"
 
 
 def _summary(findings: list[Finding], files_checked: int | None) -> str:
@@ -210,15 +217,27 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 
 def _render_json(findings: list[Finding]) -> str:
-    import json
+    from .jsontext import dumps
 
-    return json.dumps([finding_to_dict(f) for f in findings], indent=2) + "\n"
+    return dumps([finding_to_dict(f) for f in findings]) + "\n"
 
 
 # --- sarif ---------------------------------------------------------------------------------------------------------
 
 
 def _artifact_location(path: str, root: str | None) -> dict[str, str]:
+    found = _ARTIFACTS.get((path, root))
+    if found is None:
+        found = _ARTIFACTS[(path, root)] = _new_artifact_location(path, root)
+    return dict(found)
+
+
+_ARTIFACTS: dict[tuple[str, str | None], dict[str, str]] = {}
+"""Artifact locations by (path, root) for one rendering: a file has as many findings as it has problems, and
+working out its URI (absolute path, relative path, percent-encoding) costs more than rendering one of them."""
+
+
+def _new_artifact_location(path: str, root: str | None) -> dict[str, str]:
     from urllib.parse import quote
 
     rel = _relative_path(path, root)
@@ -274,7 +293,9 @@ def fingerprint(finding: Finding, uri: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _render_sarif(findings: list[Finding], *, tool_version: str, root: str | None) -> str:
+def sarif_log(findings: list[Finding], *, tool_version: str, root: str | None) -> dict[str, Any]:
+    """The SARIF log of ``findings`` (already sorted) as a value: what the ``sarif`` format renders."""
+    _ARTIFACTS.clear()  # paths are resolved against the working directory of this rendering
     rule_index = {rule.code: index for index, rule in enumerate(RULES)}
     seen: dict[str, int] = {}
     results: list[dict[str, Any]] = []
@@ -314,9 +335,88 @@ def _render_sarif(findings: list[Finding], *, tool_version: str, root: str | Non
             }
         ],
     }
-    import json
+    return log
 
-    return json.dumps(log, indent=2) + "\n"
+
+def _render_sarif(findings: list[Finding], *, tool_version: str, root: str | None) -> str:
+    """``json.dumps(sarif_log(...), indent=2)``, with the results written straight from the findings: a result is
+    nine small JSON objects, and a location's text (its artifact and region) is made once per location."""
+    head, tail = sarif_frame(tool_version=tool_version, root=root)
+    _ARTIFACTS.clear()
+    items = sarif_result_items(findings, root=root, seen={})
+    return head + (SARIF_RESULTS_OPEN + SARIF_RESULTS_SEP.join(items) + SARIF_RESULTS_CLOSE if items else "[]") + tail
+
+
+SARIF_RESULTS_OPEN = "[\n" + "  " * 4
+SARIF_RESULTS_SEP = ",\n" + "  " * 4
+SARIF_RESULTS_CLOSE = "\n" + "  " * 3 + "]"
+
+
+def sarif_frame(*, tool_version: str, root: str | None) -> tuple[str, str]:
+    """The SARIF log around the value of its results: the text before it, and the text after it (with the final
+    newline)."""
+    from .jsontext import dumps
+
+    head, sep, tail = dumps(sarif_log([], tool_version=tool_version, root=root)).rpartition('"results": []')
+    assert sep, "the SARIF log's shape changed: results must stay the run's last key"
+    return head + '"results": ', tail + "\n"
+
+
+SARIF_COUNT_MARK = "\x00"
+"""Stands for a fingerprint's ``:n`` in results written without ``seen`` (JSON text never holds a raw NUL)."""
+
+
+def sarif_result_items(findings: list[Finding], *, root: str | None, seen: dict[str, int] | None) -> list[str]:
+    """The text of each finding's SARIF result, at its depth in the log. ``seen`` counts the fingerprints met so
+    far in the run (``:n`` numbers findings that share one); without it, each ``n`` is left as
+    :data:`SARIF_COUNT_MARK`, to be filled in by whoever knows the whole run (``render/stream.py``)."""
+    from json.encoder import encode_basestring_ascii as enc
+
+    from .jsontext import dumps
+
+    rule_index = {rule.code: index for index, rule in enumerate(RULES)}
+    n4, n5, n6, n7 = ("\n" + "  " * depth for depth in (4, 5, 6, 7))
+    places: dict[tuple[str, int | None, int | None], tuple[str, str]] = {}
+
+    def place(loc: Location) -> tuple[str, str]:
+        """A location's URI, and the text of its physicalLocation at depth 7."""
+        key = (loc.path, loc.offset, loc.line)
+        found = places.get(key)
+        if found is None:
+            artifact = _artifact_location(loc.path, root)
+            physical = {"artifactLocation": artifact, "region": _region(loc)}
+            found = places[key] = (artifact["uri"], dumps(physical, level=7))
+        return found
+
+    items: list[str] = []
+    for finding in findings:
+        uri, physical = place(finding.location)
+        digest = fingerprint(finding, uri)
+        if seen is None:
+            hashed = f'"{digest}:{SARIF_COUNT_MARK}"'  # a hex digest needs no escaping
+        else:
+            seen[digest] = seen.get(digest, 0) + 1
+            hashed = enc(f"{digest}:{seen[digest]}")
+        code = finding.code
+        parts = [f'"ruleId": {enc(code)}']
+        if code in rule_index:
+            parts.append(f'"ruleIndex": {rule_index[code]}')
+        parts.append(f'"level": {enc(_SARIF_LEVEL.get(finding.severity, "warning"))}')
+        parts.append(f'"message": {{{n6}"text": {enc(_display_message(finding))}{n5}}}')
+        parts.append(f'"locations": [{n6}{{{n7}"physicalLocation": {physical}{n6}}}{n5}]')
+        if finding.related:
+            related = [
+                f'{{{n7}"id": {index},{n7}"physicalLocation": {place(loc)[1]}{n6}}}'
+                for index, loc in enumerate(finding.related, start=1)
+            ]
+            parts.append(f'"relatedLocations": [{n6}' + f",{n6}".join(related) + f"{n5}]")
+        parts.append(f'"partialFingerprints": {{{n6}"primaryLocationLineHash": {hashed}{n5}}}')
+        properties: dict[str, Any] = {"subject": finding.subject}
+        if finding.phase is not None:
+            properties["phase"] = finding.phase
+        parts.append(f'"properties": {dumps(properties, level=5)}')
+        items.append("{" + n5 + f",{n5}".join(parts) + n4 + "}")
+    return items
 
 
 # --- github --------------------------------------------------------------------------------------------------------
