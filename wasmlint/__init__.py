@@ -8,6 +8,12 @@ The Python API is small and stable::
     for imp in module.imports:
         print(imp.module, imp.name, imp.kind, imp.type)
 
+    from wasmlint import Checker, load_manifest, load_presets
+
+    checker = Checker(load_presets(["proxy-wasm"]))   # or Checker(load_manifest("wasmlint.toml"), phases=["meta"])
+    for finding in checker.check_bytes(data, "upload.wasm"):   # or check_path(path), check_module(module)
+        print(finding.code, finding.severity, finding.message, finding.location.offset)
+
 Names are imported lazily so that ``wasmlint --help`` does not pay for the decoder.
 """
 
@@ -20,14 +26,22 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .decode.module import decode_bytes, decode_path
     from .decode.reader import DecodeError
+    from .lint.checker import Checker, load_manifest, load_presets
+    from .lint.diagnostics import Finding, Location
+    from .manifest.values import Manifest, ManifestError
     from .model import Export, FuncType, GlobalType, Import, MemoryType, Module, TableType, TagType
 
 __all__ = [
+    "Checker",
     "DecodeError",
     "Export",
+    "Finding",
     "FuncType",
     "GlobalType",
     "Import",
+    "Location",
+    "Manifest",
+    "ManifestError",
     "MemoryType",
     "Module",
     "TableType",
@@ -35,6 +49,8 @@ __all__ = [
     "__version__",
     "decode_bytes",
     "decode_path",
+    "load_manifest",
+    "load_presets",
 ]
 
 _LAZY = {
@@ -49,6 +65,13 @@ _LAZY = {
     "Module": "model",
     "TableType": "model",
     "TagType": "model",
+    "Checker": "lint.checker",
+    "load_manifest": "lint.checker",
+    "load_presets": "lint.checker",
+    "Finding": "lint.diagnostics",
+    "Location": "lint.diagnostics",
+    "Manifest": "manifest.values",
+    "ManifestError": "manifest.values",
 }
 
 
