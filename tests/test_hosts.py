@@ -19,9 +19,12 @@ from typing import Any
 import extism
 import pytest
 import wasmtime
+from reference import tool
 
 from wasmlint import DummiesRefused, decode_bytes, define_wasmtime_imports, extism_host_functions
+from wasmlint.decode.reader import Reader
 from wasmlint.gen.targets import TARGETS
+from wasmlint.hosts import start
 from wasmlint.hosts.plan import plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,18 +78,18 @@ EXTISM_REFUSED: dict[str, set[str]] = {  # Extism's SDKs define functions only, 
     "v1_wasm_api": {"shopify_function_v1.memory"},
 }
 EXTISM_START = {
-    "motoko_counter_wasm64",
-    "avlTreeContract",
-    "sentences",
-    "test_storage",
-    "words",
-    "as_add_header",
-    "as_grpc_call",
-    "as_route_cache",
-    "optimized.simd",
+    "motoko_counter_wasm64": {"ic0.stable64_read", "ic0.stable64_size", "ic0.trap"},
+    "avlTreeContract": {"env.abort", "env.read_register", "env.register_len", "env.storage_read"},
+    "test_storage": {"env.abort", "env.storage_write"},
+    **{
+        name: {"env.proxy_log", "wasi_unstable.proc_exit"}
+        for name in ("as_add_header", "as_grpc_call", "as_route_cache")
+    },
+    "optimized.simd": {"env.abort"},
 }
-"""Modules whose start function may call host functions: the Extism Python SDK cannot load them (see
-test_extism_cannot_call_python_from_a_start_function), so their function imports are refused."""
+"""Modules whose start function calls host functions: the Extism Python SDK cannot load them (see
+test_extism_cannot_call_python_from_a_start_function), so those imports are refused. Each set is what wasm-objdump's
+disassembly says the start function reaches (test_start_reaches_what_wasm_objdump_says)."""
 EXTISM_OWN_ERRORS = {
     "untrampolined_v2": "command export '__stack_pointer' is not a function",
     "wasm_api_v2": "command export '__stack_pointer' is not a function",
@@ -128,19 +131,13 @@ def test_wasmtime_loads_every_corpus_module_it_can_express(path: Path) -> None:
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(CORPUS)))
 def test_extism_loads_every_corpus_module_it_can_express(path: Path) -> None:
     wasm = path.read_bytes()
-    expected = EXTISM_REFUSED.get(path.stem)
-    if expected or path.stem in EXTISM_START:
+    expected = EXTISM_REFUSED.get(path.stem) or EXTISM_START.get(path.stem)
+    if expected:
         with pytest.raises(DummiesRefused) as refused:
             extism_host_functions(wasm)
-        if expected:
-            assert set(refused.value.keys) == expected
-        else:
-            imports = decode_bytes(wasm).imports
-            defined = {f"{i.module}.{i.name}" for i in imports if i.kind == "func"} - {
-                f"{i.module}.{i.name}" for i in imports if i.module in TARGETS["python-extism"].supplied_namespaces
-            }
-            assert refused.value.keys and set(refused.value.keys) <= defined
-            assert all("start function" in reason for reason in refused.value.reasons)
+        assert set(refused.value.keys) == expected
+        if path.stem in EXTISM_START:
+            assert all("start function may call it" in reason for reason in refused.value.reasons)
         return
     functions = extism_host_functions(wasm)
     supplied = TARGETS["python-extism"].supplied_namespaces
@@ -180,11 +177,74 @@ def test_extism_cannot_call_python_from_a_start_function(tmp_path: Path) -> None
         timeout=60,
     )
     assert done.returncode < 0 and "loaded" not in done.stdout, (done.returncode, done.stdout, done.stderr)
-    # A start function that calls none of the host's functions loads (stylus/start_function.wasm's calls none).
-    stylus = CORPUS / "ecosystems" / "stylus" / "start_function.wasm"
-    assert decode_bytes(stylus.read_bytes()).start is not None
-    with extism.Plugin(stylus.read_bytes(), wasi=True, functions=extism_host_functions(stylus.read_bytes())):
-        pass
+    # A start function that calls none of the host's functions loads (these ones' call none).
+    for path in ("stylus/start_function.wasm", "near/sentences.wasm", "near/words.wasm"):
+        wasm = (CORPUS / "ecosystems" / path).read_bytes()
+        assert decode_bytes(wasm).start is not None
+        with extism.Plugin(wasm, wasi=True, functions=extism_host_functions(wasm)) as plugin:
+            assert plugin.id
+
+
+def objdump_calls(path: Path) -> tuple[dict[int, set[int]], set[int]] | None:
+    """From ``wasm-objdump -d``: the functions each function calls directly, and those with an indirect call."""
+    done = subprocess.run([tool("wasm-objdump"), "-d", str(path)], capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        return None  # WABT 1.0.42 predates the GC encoding
+    calls: dict[int, set[int]] = {}
+    indirect: set[int] = set()
+    current = -1
+    for line in done.stdout.splitlines():
+        header = re.match(r"^[0-9a-f]+ func\[(\d+)\]", line)
+        if header:
+            current = int(header.group(1))
+            calls[current] = set()
+        elif (call := re.search(r"\|\s*(?:return_)?call (\d+)", line)) is not None:
+            calls[current].add(int(call.group(1)))
+        elif re.search(r"\|\s*(?:return_)?call_(?:indirect|ref)", line):
+            indirect.add(current)
+    return calls, indirect
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_start_reaches_what_wasm_objdump_says(path: Path) -> None:
+    """The instruction walker of hosts/start.py against WABT's disassembler: every body's direct calls, giving up
+    exactly on the bodies with an indirect call; and the imports each start function reaches."""
+    wasm = path.read_bytes()
+    module = decode_bytes(wasm)
+    reference = objdump_calls(path)
+    if reference is None:
+        assert path.stem == "gc_types"
+        return
+    calls, indirect = reference
+    imported = len(module.imports_of("func"))
+    code = next((section for section in module.sections if section.id == start.CODE_SECTION), None)
+    bodies = start._bodies(wasm, code.offset) if code is not None else []
+    assert len(bodies) == len(calls)
+    for local, (begin, end) in enumerate(bodies):
+        function = imported + local
+        found = start._direct_calls(Reader(wasm, begin, end))
+        assert (found is None) == (function in indirect), function
+        assert found is None or found == calls[function], function
+    if module.start is None:
+        return
+    reached, pending, gave_up = {module.start}, [module.start], False
+    while pending:
+        function = pending.pop()
+        gave_up |= function in indirect
+        for target in calls.get(function, set()) - reached:
+            reached.add(target)
+            pending.append(target)
+    functions = module.imports_of("func")
+    may_call = start.imports_start_may_call(wasm, module)
+    if gave_up:
+        assert may_call is None
+    else:
+        assert may_call == {i for i in reached if i < imported}
+        keys = {f"{functions[i].module}.{functions[i].name}" for i in reached if i < imported}
+        supplied = TARGETS["python-extism"].supplied_namespaces
+        defined = {k for k in keys if not k.startswith(tuple(f"{n}." for n in supplied))}
+        if path.stem not in EXTISM_REFUSED:  # refused for other imports first
+            assert defined == EXTISM_START.get(path.stem, set())
 
 
 # --- ws_plugin in the plusev host's metadata phase -----------------------------------------------------------------
