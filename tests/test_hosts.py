@@ -19,6 +19,7 @@ from typing import Any
 import extism
 import pytest
 import wasmtime
+from gohost import ADVERSARIAL, function_module
 from reference import tool
 
 from wasmlint import DummiesRefused, decode_bytes, define_wasmtime_imports, extism_host_functions
@@ -409,3 +410,48 @@ def test_the_readme_example_runs() -> None:
     assert done.returncode == 0, done.stderr
     assert "meta: {" in done.stdout and "refused: ['simd.acc'" in done.stdout
     assert "dummies, exports: ['_initialize', 'memory', 'meta', 'run']" in done.stdout
+
+
+def test_hostile_names_reach_the_runtimes_byte_for_byte() -> None:
+    """Names from untrusted binaries are data: each dummy answers under its exact name in both runtimes (a name
+    holding NUL is refused in Extism, whose C API cuts it short), and trap messages show them escaped."""
+    names = [name for name in ADVERSARIAL if "\0" not in name[0] + name[1]]
+    wasm = function_module(names)
+    seen: list[tuple[Any, ...]] = []
+    dummies, instance, store = wasmtime_load(wasm, on_call="hook", hook=lambda *call: seen.append(call))
+    assert sorted(dummies) == sorted(f"{ns}.{n}" for ns, n in names)
+    for index, _ in enumerate(names):
+        call = instance.exports(store)[f"c{index}"]
+        assert isinstance(call, wasmtime.Func)
+        assert call(store) == 0
+    assert [(ns, n, params) for _, ns, n, params in seen] == [(ns, n, (7,)) for ns, n in names]
+    trapping = wasmtime_load(wasm, on_call={f"env.{names[1][1]}": "trap"})
+    call = trapping[1].exports(trapping[2])["c1"]
+    assert isinstance(call, wasmtime.Func)
+    with pytest.raises(wasmtime.Trap, match=re.escape(r"dummy env.line\nbreak\r\n# not a comment was called")):
+        call(trapping[2])
+    functions = extism_host_functions(wasm, on_call="hook", hook=lambda *call: seen.append(call))
+    with extism.Plugin(wasm, wasi=True, functions=functions) as plugin:
+        for index, _ in enumerate(names):
+            plugin.call(f"c{index}", b"")
+    assert [(ns, n) for _, ns, n, _ in seen[len(names) :]] == names
+    nul = function_module([("env", "a\0b"), ("env", "fine")])
+    with pytest.raises(DummiesRefused, match="NUL-terminated") as refused:
+        extism_host_functions(nul)
+    assert refused.value.keys == ["env.a\0b"] and "env.a\\x00b" in str(refused.value)
+    assert wasmtime_load(nul)[0] == ["env.a\0b", "env.fine"]
+
+
+def test_wasmtime_ws_plugin_hook_sees_the_dummy_called() -> None:
+    wasm = WS_PLUGIN.read_bytes()
+    seen: list[tuple[Any, ...]] = []
+    _, instance, store = wasmtime_load(
+        wasm, real={"env.log_record": lambda handle: 0}, phase="meta", on_call="hook", hook=lambda *c: seen.append(c)
+    )
+    exports = instance.exports(store)
+    initialize, run = exports["_initialize"], exports["run"]
+    assert isinstance(initialize, wasmtime.Func) and isinstance(run, wasmtime.Func)
+    initialize(store)
+    assert run(store) == 1  # ws_connect's dummy returned 0: the plugin gives up
+    assert ("meta", "env", "ws_connect") in [call[:3] for call in seen]
+    assert ("meta", "env", "log_record") not in [call[:3] for call in seen]  # the host's own
