@@ -184,6 +184,10 @@ def test_extism_cannot_call_python_from_a_start_function(tmp_path: Path) -> None
         assert decode_bytes(wasm).start is not None
         with extism.Plugin(wasm, wasi=True, functions=extism_host_functions(wasm)) as plugin:
             assert plugin.id
+    # A decoded module holds no code: whatever its start function calls cannot be told, so every function is refused.
+    with pytest.raises(DummiesRefused, match="start function may call it") as refused:
+        extism_host_functions(decode_bytes(wasm))
+    assert refused.value.keys == sorted({f"{i.module}.{i.name}" for i in decode_bytes(wasm).imports})
 
 
 def objdump_calls(path: Path) -> tuple[dict[int, set[int]], set[int]] | None:
