@@ -49,11 +49,13 @@ class GenError(Exception):
 
 
 class Refused(Exception):
-    """The target cannot express these imports or choices: exit status 1, one sentence per reason."""
+    """The target cannot express these imports or choices: exit status 1, one sentence per reason; ``keys`` are
+    the refused imports' keys (namespace.name), in the order of the reasons that name them."""
 
-    def __init__(self, reasons: list[str]) -> None:
+    def __init__(self, reasons: list[str], keys: Sequence[str] = ()) -> None:
         super().__init__("; ".join(reasons))
         self.reasons = reasons
+        self.keys = list(keys)
 
 
 class CheckFailed(Exception):
@@ -155,16 +157,22 @@ def generate(
 
 
 def collect(
-    target: Target, manifest: tuple[str, Manifest] | None, modules: Sequence[tuple[str, Module]]
+    target: Target,
+    manifest: tuple[str, Manifest] | None,
+    modules: Sequence[tuple[str, Module]],
+    supplied: Manifest | None = None,
 ) -> tuple[list[Entry], list[str]]:
-    """What to generate, sorted by namespace and name; raises Refused naming each import the target cannot express."""
+    """What to generate, sorted by namespace and name; raises Refused naming each import the target cannot express.
+    ``supplied``: the manifest of the target's supplied presets, when the caller has it loaded already."""
     found: dict[tuple[str, str], Entry] = {}
     refusals: list[str] = []
+    refused: list[str] = []
     notes: list[str] = []
 
     def add(namespace: str, name: str, kind: str, extern: ExternType, source: str) -> None:
         known = found.setdefault((namespace, name), Entry(namespace, name, kind, extern))
         if (known.kind, known.type) != (kind, extern):
+            refused.append(known.key)
             refusals.append(
                 f"{_shown(known)}: {source} imports it as {_type_text(kind, extern)}, {known.sources[0]} as "
                 f"{_type_text(known.kind, known.type)}; no host can provide both"
@@ -192,7 +200,7 @@ def collect(
         for source, module in modules:
             for imp in module.imports:
                 add(imp.module, imp.name, imp.kind, imp.type, source)
-    supplied = preset_manifest(list(target.supplies))
+    supplied = supplied or preset_manifest(list(target.supplies))
     entries = []
     for entry in sorted(found.values(), key=lambda e: (e.namespace, e.name)):
         if entry.namespace in target.supplied_namespaces:
@@ -200,6 +208,7 @@ def collect(
             if have is not None and (have.kind, have.type) == (entry.kind, entry.type):
                 continue
             offer = f"which provides it as {have.type}" if have is not None else "which has no such name"
+            refused.append(entry.key)
             refusals.append(
                 f"{_shown(entry)}: the {target.name} runtime supplies namespace "
                 f"{escape_text(entry.namespace)} itself, {offer}"
@@ -207,6 +216,7 @@ def collect(
             continue
         why = refusal(target, entry.namespace, entry.name, entry.kind, entry.type)
         if why is not None:
+            refused.append(entry.key)
             refusals.append(f"{_shown(entry)}: {why}")
         else:
             entries.append(entry)
@@ -215,17 +225,19 @@ def collect(
         memories = [e for e in entries if e.kind == "memory"]
         described = [(e.namespace, e.key, [s for s in e.sources if s in module_paths]) for e in memories]
         for index, crowding in sorted(crowded_memories(described).items()):
+            refused.append(memories[index].key)
             refusals.append(f"{_shown(memories[index])}: {target.reasons['multi_memory']} ({crowding} is one too)")
     keys: dict[str, Entry] = {}
     for entry in entries:
         other = keys.setdefault(entry.key, entry)
         if other is not entry:
+            refused.append(entry.key)
             refusals.append(
                 f"{_shown(entry)} and {_shown(other)} share the key {escape_text(entry.key)} "
                 "(namespace.name), by which hosts pass implementations"
             )
     if refusals:
-        raise Refused(refusals)
+        raise Refused(refusals, refused)
     return entries, notes
 
 

@@ -32,7 +32,8 @@ class Target(Record):
     reasons: dict[str, str] = field(default_factory=dict)
     """Why a kind (``kind``), a value type (``valtype``), a shared memory (``shared``), a 64-bit table (``table64``)
     or memory (``memory64``), a second memory (``multi_memory``), a name holding NUL (``nul``), an empty namespace
-    (``empty_namespace``) or an on-call choice (``trap``, ``hook``) is refused."""
+    (``empty_namespace``) or an on-call choice (``trap``, ``hook``) is refused; ``start``: why a function defined by
+    the host that a start function may call is refused (the run-time dummies of ``hosts/plan.py``)."""
 
     @property
     def supplied_namespaces(self) -> tuple[str, ...]:
@@ -89,6 +90,11 @@ TARGETS: dict[str, Target] = {
             "nul": (
                 "the name holds NUL, and the Extism C API takes names as NUL-terminated strings: the import would "
                 "stay undefined, and extism-sys 1.41 aborts the process while reporting that"
+            ),
+            "start": (
+                "the module's start function may call it, and a start function runs while extism.Plugin is "
+                "created, when extism-sys 1.41 ends the process with a segmentation fault if a host function "
+                "defined in Python is called (even the SDK's own host_fn)"
             ),
         },
     ),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from functools import partial
+from typing import TYPE_CHECKING
 
 from ..decode.module import decode_path
 from ..decode.reader import DecodeError
@@ -16,9 +18,13 @@ from ..manifest.load import preset_manifest
 from ..manifest.values import RUN_PHASE, Manifest, ManifestError, Phase
 from ..model import Module
 from ..record import Record, field
-from .checks import check_module, finding, unused_entries
-from .diagnostics import Finding, Location
+from .checks import unused_entries
+from .diagnostics import Finding
+from .per_module import check_decoded, read_failure
 from .rules import RULES_BY_CODE, enabled_codes
+
+if TYPE_CHECKING:
+    from ..decode.wit import Component
 
 
 class CheckResult(Record, frozen=False):
@@ -82,23 +88,17 @@ def run_check(
             module = decode_path(path)
         except (DecodeError, OSError) as exc:
             result.malformed = True
-            message = exc.message if isinstance(exc, DecodeError) else f"cannot read: {exc.strerror or exc}"
-            offset = exc.offset if isinstance(exc, DecodeError) else None
-            result.findings.append(finding("WL001", message, Location(path, offset), subject=path))
+            result.findings.append(read_failure(path, exc))
             continue
-        if module.kind == "component" and config.manifest.world is not None:
-            result.findings.extend(
-                f for f in _check_component(path, config.manifest, selected, result) if f.code in codes
-            )
+        outcome = check_decoded(
+            path, module, config.manifest, selected, host_versions, component=partial(_component, path), views=views
+        )
+        result.malformed |= outcome.malformed
+        if outcome.failure is not None and outcome.failure not in result.failures:
+            result.failures.append(outcome.failure)
+        result.findings.extend(f for f in outcome.findings if f.code in codes)
+        if not outcome.counted:
             continue
-        found: list[Finding] | None
-        if _versioned(config.manifest) or host_versions:
-            found = _versioned_check(path, module, config.manifest, selected, host_versions, result, views)
-            if found is None:
-                continue
-        else:
-            found = check_module(path, module, config.manifest, selected)
-        result.findings.extend(f for f in found if f.code in codes)
         decoded.setdefault(config.manifest.path, []).append(module)
         if "WL401" in codes:
             unused_wanted[config.manifest.path] = config.manifest
@@ -107,67 +107,10 @@ def run_check(
     return result
 
 
-def _versioned(manifest: Manifest) -> bool:
-    """Whether checking against ``manifest`` involves versions: versioned presets, host releases, since/until."""
-    return bool(
-        manifest.preset_info
-        or manifest.host_versions
-        or any(e.since or e.until for e in manifest.provided)
-        or any(e.since or e.until for e in manifest.exports)
-    )
-
-
-def _versioned_check(
-    path: str,
-    module: Module,
-    manifest: Manifest,
-    phases: list[Phase],
-    asked: tuple[str, ...],
-    result: CheckResult,
-    views: dict[object, Manifest],
-) -> list[Finding] | None:
-    """The findings against each host release asked for (the newest declared by default), once each; None when
-    a release asked for is not the manifest's (a failure is recorded)."""
-    from .versions import advise, host_versions_to_check, select
-
-    if asked and not _versioned(manifest):
-        message = f"{manifest.path}: --host-version {asked[0]}: the manifest declares no host versions"
-        if message not in result.failures:
-            result.failures.append(message)
-        return None
-    releases = host_versions_to_check(manifest, asked)
-    if isinstance(releases, str):
-        if releases not in result.failures:
-            result.failures.append(releases)
-        return None
-    found: dict[Finding, None] = {}
-    for release in releases:
-        view, context, marker_findings = select(path, module, manifest, release, views)
-        found.update(dict.fromkeys(marker_findings))
-        found.update(dict.fromkeys(check_module(path, module, view, phases, context)))
-    return advise(list(found), manifest)
-
-
-def _check_component(path: str, manifest: Manifest, phases: list[Phase], result: CheckResult) -> list[Finding]:
-    """A component against the manifest's world (``[host] world``)."""
+def _component(path: str) -> Component:
     from ..decode.component import decode_component_path
-    from ..manifest.world import load_world
-    from .world import check_component
 
-    try:
-        world_name, world = load_world(manifest)
-    except ManifestError as exc:
-        if str(exc) not in result.failures:
-            result.failures.append(str(exc))
-        return []
-    try:
-        component = decode_component_path(path)
-    except (DecodeError, OSError) as exc:
-        result.malformed = True
-        message = exc.message if isinstance(exc, DecodeError) else f"cannot read: {exc.strerror or exc}"
-        offset = exc.offset if isinstance(exc, DecodeError) else None
-        return [finding("WL001", message, Location(path, offset), subject=path)]
-    return check_component(path, component, world_name, world, manifest, phases)
+    return decode_component_path(path)
 
 
 def _phases(manifest: Manifest, names: tuple[str, ...], result: CheckResult) -> list[Phase] | None:

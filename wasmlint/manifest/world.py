@@ -26,9 +26,14 @@ def load_world(manifest: Manifest) -> tuple[str, Component]:
     assert manifest.world is not None and manifest.wit is not None
     key = (manifest.world, os.path.realpath(manifest.wit))
     if key not in _loaded:
-        worlds = _package_worlds(manifest, manifest.wit)
-        _loaded[key] = _choose(manifest, manifest.world, worlds)
+        _loaded[key] = read_world(manifest)
     return _loaded[key]
+
+
+def read_world(manifest: Manifest) -> tuple[str, Component]:
+    """:func:`load_world`, read afresh (the library's checker keeps its world itself)."""
+    assert manifest.world is not None and manifest.wit is not None
+    return _choose(manifest, manifest.world, _package_worlds(manifest, manifest.wit))
 
 
 def _fail(manifest: Manifest, message: str) -> ManifestError:
