@@ -77,11 +77,25 @@ REFUSED: dict[str, dict[str, set[str]]] = {
         "simd": SIMD,
         "crc32.wasm32-wasi": {"env.memory"},  # a shared memory
     },
-    "python-extism": EXTISM_REFUSED,
     "go-extism": EXTISM_REFUSED,
 }
 for _refused in REFUSED.values():
     _refused["compiled"] = set()  # corpus/thirdparty/powersync-*/compiled.wasm: see BY_REFERENCE
+
+
+def refused_for(target: str) -> dict[str, set[str]]:
+    """What ``target`` refuses, by module stem. python-extism refuses what the Extism SDKs cannot express and, for the
+    modules whose start function calls host functions, the imports it reaches: ``test_hosts.EXTISM_START`` (checked
+    there against wasm-objdump; imported here, not at the top, because test_hosts imports this module). The Go
+    targets run on wazero, whose host functions a start function may call."""
+    if target != "python-extism":
+        return REFUSED[target]
+    from test_hosts import EXTISM_START
+
+    return {
+        stem: EXTISM_REFUSED.get(stem, set()) | EXTISM_START.get(stem, set())
+        for stem in {*EXTISM_REFUSED, *EXTISM_START}
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -146,7 +160,7 @@ def generate_corpus(tmp_path: Path, target: str) -> dict[Path, Path]:
     for module in MODULES:
         out = tmp_path / f"{module.stem}.py"
         code, _, err = gen("--target", target, "-o", out, module)
-        expected = REFUSED[target].get(module.stem)
+        expected = refused_for(target).get(module.stem)
         if module.parent.name in BY_REFERENCE:
             assert_refused_by_reference(module, target, code, err)
             assert not out.exists()
@@ -184,7 +198,7 @@ print(json.dumps(results))
 
 def test_python_wasmtime_instantiates_every_corpus_module_it_can_express(tmp_path: Path) -> None:
     tables = generate_corpus(tmp_path, "python-wasmtime")
-    assert {m.stem for m in tables} == {m.stem for m in MODULES} - set(REFUSED["python-wasmtime"])
+    assert {m.stem for m in tables} == {m.stem for m in MODULES} - set(refused_for("python-wasmtime"))
     arg = json.dumps({str(wasm): str(table) for wasm, table in tables.items()})
     done = subprocess.run([sys.executable, "-c", WASMTIME_SCRIPT, arg], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -199,7 +213,7 @@ def test_python_wasmtime_instantiates_every_corpus_module_it_can_express(tmp_pat
 
 def test_python_extism_loads_every_corpus_module_it_can_express(tmp_path: Path) -> None:
     tables = generate_corpus(tmp_path, "python-extism")
-    assert {m.stem for m in tables} == {m.stem for m in MODULES} - set(REFUSED["python-extism"])
+    assert {m.stem for m in tables} == {m.stem for m in MODULES} - set(refused_for("python-extism"))
     for wasm, table in tables.items():
         generated = load(table)
         assert not any(f.namespace in ("wasi_snapshot_preview1", "extism:host/env") for f in generated.FUNCTIONS)
@@ -214,7 +228,7 @@ def test_go_extism_refuses_what_extism_cannot_express(tmp_path: Path) -> None:
         if module.parent.name in BY_REFERENCE:
             assert_refused_by_reference(module, "go-extism", code, err)
             continue
-        expected = REFUSED["go-extism"].get(module.stem)
+        expected = refused_for("go-extism").get(module.stem)
         assert code == (1 if expected else 0), err
         assert refused_keys(err, "go-extism") == (expected or set())
 
@@ -361,6 +375,49 @@ def test_python_extism_refuses_trap_and_names_with_nul(tmp_path: Path) -> None:
     assert refused_keys(err, "python-extism") == {"env.a\\x00b"}
     assert "NUL-terminated" in err
     assert gen("--target", "go-extism", "-o", tmp_path / "nul.go", nul)[0] == 0
+
+
+def test_python_extism_refuses_what_a_start_function_calls_and_wasmtime_runs_it(tmp_path: Path) -> None:
+    """extism-sys 1.41 ends the process when a start function calls a host function defined in Python
+    (test_hosts.test_extism_cannot_call_python_from_a_start_function shows it), so python-extism refuses exactly the
+    imports each corpus module's start function reaches (test_hosts.EXTISM_START), beside what else it refuses, the
+    host's own ones too when a manifest provides them, naming the module; go-extism (on wazero) refuses none of them,
+    and wasmtime-py instantiates each module it can express, running its start function, with the python-wasmtime
+    table."""
+    from test_hosts import EXTISM_START
+
+    modules = sorted(p for p in CORPUS.rglob("*.wasm") if p.stem in EXTISM_START)
+    assert sorted(p.stem for p in modules) == sorted(EXTISM_START)
+    tables = {}
+    for module in modules:
+        out = tmp_path / f"{module.stem}_extism.py"
+        code, _, err = gen("--target", "python-extism", "-o", out, module)
+        assert code == 1 and not out.exists(), err
+        assert refused_keys(err, "python-extism") == EXTISM_REFUSED.get(module.stem, set()) | EXTISM_START[module.stem]
+        why = f"in {module.relative_to(ROOT).as_posix()}, the module's start function may call it"
+        assert err.count(why) == len(EXTISM_START[module.stem]), err
+        code, _, err = gen("--target", "go-extism", "-o", tmp_path / f"{module.stem}.go", module)
+        assert code == (1 if module.stem in EXTISM_REFUSED else 0), err
+        assert refused_keys(err, "go-extism") == EXTISM_REFUSED.get(module.stem, set()), err
+        if module.stem in REFUSED["python-wasmtime"]:
+            continue
+        tables[str(module)] = str(tmp_path / f"{module.stem}_wasmtime.py")
+        assert gen("--target", "python-wasmtime", "-o", tables[str(module)], module)[0] == 0
+    assert len(tables) == len(EXTISM_START) - 1  # all_kinds: wasmtime-py cannot define its shared memory
+    done = subprocess.run(
+        [sys.executable, "-c", WASMTIME_SCRIPT, json.dumps(tables)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert all(EXTISM_START[Path(wasm).stem] <= set(results[wasm]["dummies"]) for wasm in tables)
+    # With a manifest the host's own functions are Python too: refused alike, but only once a module is given.
+    near = tmp_path / "near.toml"
+    near.write_text('[host]\nname = "near-host"\npresets = ["near"]\n')
+    assert gen("--target", "python-extism", "--manifest", near, "-o", tmp_path / "near.py")[0] == 0
+    avl = CORPUS / "ecosystems" / "near" / "avlTreeContract.wasm"
+    code, _, err = gen("--target", "python-extism", "--manifest", near, avl)
+    assert code == 1 and refused_keys(err, "python-extism") == EXTISM_START["avlTreeContract"], err
+    assert "(from preset:near): in corpus/ecosystems/near/avlTreeContract.wasm, the module's start function" in err
 
 
 WASMTIME_EVIDENCE = """
@@ -597,12 +654,12 @@ def test_python_output_passes_ruff_format_and_check(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     for target in ("python-wasmtime", "python-extism"):
-        for module in [hostile, WS_PLUGIN, *(m for m in MODULES if m.stem not in REFUSED[target])]:
+        for module in [hostile, WS_PLUGIN, *(m for m in MODULES if m.stem not in refused_for(target))]:
             out = out_dir / f"{target.replace('-', '_')}_{module.stem}.py"
             assert gen("--target", target, "-o", out, module)[0] == 0
         out = out_dir / f"{target.replace('-', '_')}_plusev.py"
         assert gen("--target", target, "-m", PLUSEV, "--on-call", "env.ws_send=hook", "-o", out, WS_PLUGIN)[0] == 0
-    expressible = sum(m.stem not in REFUSED[t] for t in ("python-wasmtime", "python-extism") for m in MODULES)
+    expressible = sum(m.stem not in refused_for(t) for t in ("python-wasmtime", "python-extism") for m in MODULES)
     assert len(list(out_dir.iterdir())) == 2 * 2 + expressible  # hostile and plusev per target; ws_plugin is a MODULE
     project = ["--config", str(ROOT / "pyproject.toml")]
     for settings in (project, ["--isolated"]):  # this project's settings (line length 120), and ruff's defaults (88)

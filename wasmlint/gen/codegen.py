@@ -14,7 +14,7 @@ import os
 import re
 import shlex
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import jinja2
 
 from .. import __version__
 from ..escape import escape_text
+from ..hosts.start import start_may_call_keys
 from ..lint.run import CheckResult, run_check
 from ..manifest.load import load_manifest, preset_manifest
 from ..manifest.values import RUN_PHASE, Manifest, ManifestError
@@ -124,6 +125,7 @@ def generate(
             if result.exit_status != 0:
                 raise CheckFailed(result)
     modules: list[tuple[str, Module]] = []
+    start_calls: dict[str, frozenset[str]] = {}
     for path in dict.fromkeys(files):
         try:
             module = decode_path(path)
@@ -132,8 +134,13 @@ def generate(
         if module.kind == "component":
             raise GenError(f"{path}: a component: use --target python-wasmtime-component")
         modules.append((repo_path(path, root), module))
+        if "start" in chosen.reasons and module.start is not None:
+            try:
+                start_calls[repo_path(path, root)] = start_may_call_keys(Path(path).read_bytes(), module)
+            except OSError as exc:
+                raise GenError(f"{path}: {exc}") from None
     modules.sort(key=lambda item: item[0])
-    entries, notes = collect(chosen, loaded, modules)
+    entries, notes = collect(chosen, loaded, modules, start_calls=start_calls)
     phases = phase_table(loaded[1] if loaded else None, entries)
     rules = on_call_rules(chosen, on_call, {p["name"] for p in phases}, {e.key for e in entries})
     command = ["wasmlint", "gen", "--target" if target else "--template", target or repo_path(template or "", root)]
@@ -161,9 +168,14 @@ def collect(
     manifest: tuple[str, Manifest] | None,
     modules: Sequence[tuple[str, Module]],
     supplied: Manifest | None = None,
+    *,
+    start_calls: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[Entry], list[str]]:
     """What to generate, sorted by namespace and name; raises Refused naming each import the target cannot express.
-    ``supplied``: the manifest of the target's supplied presets, when the caller has it loaded already."""
+    ``supplied``: the manifest of the target's supplied presets, when the caller has it loaded already.
+    ``start_calls``: by module path, the keys of the imported functions its start function may call
+    (``hosts/start.py``); a target with a ``start`` reason refuses to define them, the host's own or dummies alike,
+    since the table defines both."""
     found: dict[tuple[str, str], Entry] = {}
     refusals: list[str] = []
     refused: list[str] = []
@@ -220,6 +232,12 @@ def collect(
             refusals.append(f"{_shown(entry)}: {why}")
         else:
             entries.append(entry)
+    if "start" in target.reasons and start_calls:
+        for entry in entries:
+            starts = sorted(path for path, keys in start_calls.items() if entry.kind == "func" and entry.key in keys)
+            if starts:
+                refused.append(entry.key)
+                refusals.append(f"{_shown(entry)}: in {', '.join(starts)}, {target.reasons['start']}")
     if "multi_memory" in target.reasons:
         module_paths = {path for path, _ in modules}
         memories = [e for e in entries if e.kind == "memory"]

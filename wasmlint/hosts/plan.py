@@ -22,7 +22,7 @@ from ..gen.targets import ON_CALL_MODES, TARGETS, Target
 from ..manifest.values import Manifest
 from ..model import Module
 from ..record import Record
-from .start import imports_start_may_call
+from .start import start_may_call_keys
 
 Hook = Callable[[Union[str, None], str, str, tuple[Any, ...]], None]
 """``hook(phase, namespace, name, params)``: what a dummy whose choice is ``hook`` calls before returning zeros."""
@@ -96,12 +96,8 @@ def plan(
     given = Module(imports=tuple(imp for imp in module.imports if f"{imp.module}.{imp.name}" in provided))
     provided_entries = [e for e in _entries(given, name) if e.namespace not in target.supplied_namespaces]
     if "start" in target.reasons and module.start is not None:
-        may_call = imports_start_may_call(None if isinstance(plugin, Module) else plugin, module)
-        functions = module.imports_of("func")
-        reached = None if may_call is None else {f"{functions[i].module}.{functions[i].name}" for i in may_call}
-        defined = sorted(
-            e.key for e in [*provided_entries, *entries] if e.kind == "func" and (reached is None or e.key in reached)
-        )
+        reached = start_may_call_keys(None if isinstance(plugin, Module) else plugin, module)
+        defined = sorted(e.key for e in [*provided_entries, *entries] if e.kind == "func" and e.key in reached)
         if defined:
             reasons = [f"{escape_text(key)} (from {name}): {target.reasons['start']}" for key in defined]
             raise DummiesRefused(target.name, reasons, defined)

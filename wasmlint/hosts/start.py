@@ -1,7 +1,8 @@
 """Which imported functions a module's start function may call while the module is instantiated.
 
 The Extism Python SDK cannot survive a host function defined in Python being called during ``extism.Plugin(...)``
-(``gen/targets.py``, the ``start`` reason), which is when a start function runs. Rather than refuse every module
+(``gen/targets.py``, the ``start`` reason), which is when a start function runs: both the load-time dummies
+(``hosts/plan.py``) and ``gen --target python-extism`` refuse what this finds. Rather than refuse every module
 with a start function, the functions it reaches are found by walking the instructions of the bodies reachable from
 it through direct calls (``call``, ``return_call``). The answer is never smaller than the truth: an indirect call
 (``call_indirect``, ``call_ref`` and their tail forms) reachable from the start means any function may be called,
@@ -76,6 +77,15 @@ def imports_start_may_call(data: Buffer | None, module: Module) -> frozenset[int
     except DecodeError:
         return None
     return frozenset(called)
+
+
+def start_may_call_keys(data: Buffer | None, module: Module) -> frozenset[str]:
+    """The keys (namespace.name) of the imported functions the start function may call: every function import's
+    when :func:`imports_start_may_call` cannot tell. What ``hosts/plan.py`` and ``gen`` (``python-extism``) refuse."""
+    functions = module.imports_of("func")
+    indices = imports_start_may_call(data, module)
+    chosen = range(len(functions)) if indices is None else sorted(indices)
+    return frozenset(f"{functions[i].module}.{functions[i].name}" for i in chosen)
 
 
 def _bodies(data: Buffer, section_offset: int) -> list[tuple[int, int]]:
