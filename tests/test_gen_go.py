@@ -29,22 +29,14 @@ from gohost import (
     plugin_modules,
 )
 from test_gen import BY_REFERENCE, reference_refusals
+from test_gen import EXTISM_REFUSED as GEN_EXTISM_REFUSED
 
 from wasmlint.escape import escape_text
 
 pytest.importorskip("wasmtime")
 
 MODULES = plugin_modules()
-EXTISM_REFUSED = {  # what the Extism SDKs cannot express (the same list as the python-extism target's)
-    "all_kinds",
-    "emscripten_like",
-    "gc_types",
-    "multi_memory",
-    "simd",
-    "crc32.wasm32-wasi",
-    "tree-sitter-json",
-    "compiled",  # the Dart WasmGC module (tests/test_gen.py's BY_REFERENCE)
-}
+EXTISM_REFUSED = {*GEN_EXTISM_REFUSED, "compiled"}  # what the Extism SDKs cannot express, as tests/test_gen.py
 
 
 def real(namespace: str, name: str, *, reads: bool = False, value: int = 0, params: str = "i64") -> dict[str, Any]:

@@ -16,18 +16,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import extism
 import pytest
-import wasmtime
 from gohost import ADVERSARIAL, function_module
 from reference import tool
-from test_gen import BY_REFERENCE, reference_refusals
+from test_gen import BY_REFERENCE, GC, SIMD, reference_refusals
+from test_gen import EXTISM_REFUSED as GEN_EXTISM_REFUSED
 
 from wasmlint import DummiesRefused, decode_bytes, define_wasmtime_imports, extism_host_functions
 from wasmlint.decode.reader import Reader
 from wasmlint.gen.targets import TARGETS
 from wasmlint.hosts import start
 from wasmlint.hosts.plan import plan
+
+extism = pytest.importorskip("extism")
+wasmtime = pytest.importorskip("wasmtime")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -36,22 +38,6 @@ MODULES = sorted(p for p in CORPUS.rglob("*.wasm") if "components" not in p.rela
 """Every core module of the corpus (the components, and the adapter they are built with, are for
 ``gen --target python-wasmtime-component``)."""
 
-GC = {
-    f"gc.{n}"
-    for n in [
-        "abstract",
-        "bottoms",
-        "callback",
-        "make_point",
-        "non_null",
-        "objects",
-        "origin",
-        "slot",
-        "sum_ints",
-        "visit",
-    ]
-}
-SIMD = {f"simd.{n}" for n in ["dot4", "splat_mul", "swizzle3", "acc", "bias"]}
 THREADS = ("legacy_thread_spawn", "minimal_spawn", "sum_threads", "thread_spawn_i64")
 WASMTIME_REFUSED: dict[str, set[str]] = {
     "all_kinds": {"env.mem_shared"},  # wasmtime-py cannot define a shared memory on a Linker
@@ -62,15 +48,7 @@ WASMTIME_REFUSED: dict[str, set[str]] = {
     **{name: {"env.memory"} for name in THREADS},  # shared
 }
 EXTISM_REFUSED: dict[str, set[str]] = {  # Extism's SDKs define functions only, over i32, i64, f32 and f64
-    "all_kinds": {f"env.{n}" for n in ["err", "etable", "ftable", "take_refs", "triple"]}
-    | {f"env.g_{n}" for n in ["externref_mut", "f32", "f64_mut", "funcref", "i32", "i64_mut"]}
-    | {f"env.mem{n}" for n in ["64", "_max", "_nomax", "_shared"]},
-    "emscripten_like": {"env.__indirect_function_table", "env.memory", "wasi_snapshot_preview1.fd_seek"},
-    "gc_types": GC,
-    "multi_memory": {"big.heap64", "env.memory", "io.input", "io.output"},
-    "simd": SIMD,
-    "crc32.wasm32-wasi": {"env.memory"},
-    "tree-sitter-json": {"env.__indirect_function_table", "env.__memory_base", "env.__table_base", "env.memory"},
+    **GEN_EXTISM_REFUSED,
     **{name: {"env.memory"} for name in (*THREADS, "unshared_memory")},
     "javy_quickjs_v1_dynamic": {"javy_quickjs_provider_v1.memory"},
     "javy_v3_old_invoke": {"shopify_functions_javy_v3.memory"},
