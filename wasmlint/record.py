@@ -13,6 +13,7 @@ Type checkers see it as a dataclass, through ``dataclass_transform``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -24,10 +25,17 @@ else:
 
 
 _MISSING: Any = object()
+
+
 R = TypeVar("R", bound="Record")
 
 RECORD_CLASSES: dict[str, type[Record]] = {}
 """Every record class by ``module.QualifiedName``, for :func:`from_plain`."""
+
+
+def _no_values(record: Any) -> tuple[Any, ...]:
+    """The compared values of a record that compares no field."""
+    return ()
 
 
 class _Field:
@@ -81,6 +89,9 @@ class _RecordMeta(type):
         namespace["__match_args__"] = slots
         namespace["__record_spec__"] = tuple(spec)
         namespace["__record_compared__"] = tuple(compared)
+        # The compared fields (a tuple, or the value of the one field), read in C: equality and hashing are on
+        # the checker's hot path (findings are kept in dicts to drop repeats, types are compared per import).
+        namespace["__record_values__"] = attrgetter(*compared) if compared else staticmethod(_no_values)
         namespace["__record_shown__"] = tuple(shown)
         namespace["__record_post_init__"] = "__post_init__" in namespace
         if not frozen:
@@ -110,6 +121,7 @@ class Record(metaclass=_RecordMeta):
     __record_spec__: tuple[tuple[str, Any, Callable[[], Any] | None], ...] = ()
     __record_setters__: tuple[Callable[[Any, Any], None], ...] = ()
     __record_compared__: tuple[str, ...] = ()
+    __record_values__: Callable[[Any], Any] = staticmethod(_no_values)
     __record_shown__: tuple[str, ...] = ()
     __record_post_init__ = False
     __record_tail__ = 0
@@ -151,16 +163,14 @@ class Record(metaclass=_RecordMeta):
         if kwargs:
             raise TypeError(f"{cls.__name__}() got unexpected or repeated {', '.join(map(repr, kwargs))}")
 
-    def __values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in type(self).__record_compared__)
-
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self.__values() == other.__values()
+        values = self.__record_values__
+        return bool(values(self) == values(other))
 
     def __hash__(self) -> int:
-        return hash(self.__values())
+        return hash(self.__record_values__(self))
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in type(self).__record_shown__)
@@ -303,24 +313,50 @@ def to_plain(value: Any) -> Any:
 
 
 def from_plain(value: Any) -> Any:
-    """The inverse of :func:`to_plain`; records are built again through their constructors."""
-    kind = type(value)
-    if kind is tuple:
-        if value and value[0] is ...:
-            cls = RECORD_CLASSES[value[1]]
-            fields = [from_plain(item) if type(item) in _CONTAINERS else item for item in value[2]]
-            public = _PUBLIC_FIELDS.get(cls)
-            if public is None:
-                public = _PUBLIC_FIELDS[cls] = tuple(n for n, _, _ in cls.__record_spec__ if not n.startswith("_"))
-            if len(public) == len(cls.__record_spec__):
-                return cls(*fields)
-            return cls(**dict(zip(public, fields)))
-        return tuple(from_plain(item) if type(item) in _CONTAINERS else item for item in value)
-    if kind is list:
-        return [from_plain(item) for item in value]
-    if kind is dict:
-        return {from_plain(key): from_plain(item) for key, item in value.items()}
-    return value
+    """The inverse of :func:`to_plain`; records are built again through their constructors.
+
+    Equal plain records of a frozen class become one shared record: a manifest's thousands of entries name a few
+    dozen types, each built once."""
+    return _Rebuilder().rebuild(value)
+
+
+class _Rebuilder:
+    __slots__ = ("built",)
+
+    def __init__(self) -> None:
+        self.built: dict[Any, Any] = {}
+
+    def rebuild(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is tuple:
+            if value and value[0] is ...:
+                if RECORD_CLASSES[value[1]].__hash__ is None:  # frozen=False: each its own
+                    return self.record(value)
+                try:
+                    return self.built[value]
+                except KeyError:
+                    record = self.built[value] = self.record(value)
+                    return record
+                except TypeError:  # a list or dict inside: not hashable, not shared
+                    return self.record(value)
+            if any(type(item) in _CONTAINERS for item in value):
+                return tuple(self.rebuild(item) for item in value)
+            return value
+        if kind is list:
+            return [self.rebuild(item) for item in value]
+        if kind is dict:
+            return {self.rebuild(key): self.rebuild(item) for key, item in value.items()}
+        return value
+
+    def record(self, value: tuple[Any, ...]) -> Any:
+        cls = RECORD_CLASSES[value[1]]
+        fields = [self.rebuild(item) if type(item) in _CONTAINERS else item for item in value[2]]
+        public = _PUBLIC_FIELDS.get(cls)
+        if public is None:
+            public = _PUBLIC_FIELDS[cls] = tuple(n for n, _, _ in cls.__record_spec__ if not n.startswith("_"))
+        if len(public) == len(cls.__record_spec__):
+            return cls(*fields)
+        return cls(**dict(zip(public, fields)))
 
 
 _CONTAINERS = (tuple, list, dict)

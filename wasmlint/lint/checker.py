@@ -23,7 +23,7 @@ from ..decode.reader import DecodeError
 from ..manifest.values import RUN_PHASE, Manifest, ManifestError, Phase
 from ..model import Module
 from .diagnostics import Finding, sorted_findings
-from .per_module import check_decoded, read_failure, versioned
+from .per_module import check_decoded, read_failure
 from .rules import RULES_BY_CODE, enabled_codes
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Checker:
         self.codes = frozenset(enabled_codes(list(select or lint.select) or None, list(ignore or lint.ignore) or None))
         self.root = os.fspath(root) if root is not None else None
         self._views: dict[object, Manifest] = {}
-        if self.host_versions or versioned(manifest):
+        if self.host_versions or manifest.versioned:
             _check_host_versions(manifest, self.host_versions)
         self.world: tuple[str, Component] | None = None
         if manifest.world is not None:
@@ -172,7 +172,7 @@ def _phases(manifest: Manifest, names: tuple[str, ...]) -> list[Phase]:
 def _check_host_versions(manifest: Manifest, asked: tuple[str, ...]) -> None:
     from .versions import host_versions_to_check
 
-    if asked and not versioned(manifest):
+    if asked and not manifest.versioned:
         raise ManifestError(manifest.path, None, f"host version {asked[0]}: the manifest declares no host versions")
     releases = host_versions_to_check(manifest, asked)
     if isinstance(releases, str):

@@ -64,7 +64,8 @@ def check_module(
                 findings.append(unavailable)
                 continue
         resolved.append((imp, entry))
-        findings.extend(import_against_entry(path, imp, entry))
+        if entry.forbidden or entry.deprecated or imp.kind != entry.kind or not _fits(imp.type, entry.type):
+            findings.extend(import_against_entry(path, imp, entry))
     for phase in phases:
         findings.extend(phase_findings(path, resolved, manifest, phase))
     groups: dict[str, list[ExportSpec]] = {}
@@ -86,6 +87,12 @@ def check_module(
                 )
             )
     return findings
+
+
+def _fits(wanted: object, provided: object) -> bool:
+    """Whether an import's type is the one the host provides, or the host's entry has none (a pattern): the common
+    case, decided without building what a finding would say."""
+    return provided is None or wanted == provided
 
 
 def _shown(imp: Import, entry: Provided) -> str:
@@ -134,15 +141,12 @@ def missing_import(path: str, imp: Import, manifest: Manifest) -> Finding:
             related=_manifest_location(elsewhere[0]),
             subject=key,
         )
-    names = [entry.name for entry in manifest.provided if entry.namespace == imp.module and not entry.pattern]
-    import difflib  # only when an import is missing
-
-    close = difflib.get_close_matches(imp.name, names, n=1, cutoff=0.8)
-    if close:
-        suggestion = manifest.lookup(imp.module, close[0])
+    close = manifest.close_name(imp.module, imp.name)
+    if close is not None:
+        suggestion = manifest.lookup(imp.module, close)
         return finding(
             "WL103",
-            f"{described} is not provided by host {manifest.host}; did you mean {imp.module}.{close[0]}?",
+            f"{described} is not provided by host {manifest.host}; did you mean {imp.module}.{close}?",
             where,
             related=_manifest_location(suggestion) if suggestion else (),
             subject=key,

@@ -52,19 +52,9 @@ def check_decoded(
     manifest's world (qualified name, world), loaded by the caller, else here."""
     if module.kind == "component" and manifest.world is not None:
         return _component_outcome(path, manifest, phases, component, world)
-    if versioned(manifest) or host_versions:
+    if manifest.versioned or host_versions:
         return _versioned_outcome(path, module, manifest, phases, host_versions, views)
     return ModuleOutcome(check_module(path, module, manifest, phases))
-
-
-def versioned(manifest: Manifest) -> bool:
-    """Whether checking against ``manifest`` involves versions: versioned presets, host releases, since/until."""
-    return bool(
-        manifest.preset_info
-        or manifest.host_versions
-        or any(e.since or e.until for e in manifest.provided)
-        or any(e.since or e.until for e in manifest.exports)
-    )
 
 
 def read_failure(path: str, exc: DecodeError | OSError) -> Finding:
@@ -85,7 +75,7 @@ def _versioned_outcome(
     """The findings against each host release asked for (the newest declared by default), once each."""
     from .versions import advise, host_versions_to_check, select
 
-    if asked and not versioned(manifest):
+    if asked and not manifest.versioned:
         message = f"{manifest.path}: --host-version {asked[0]}: the manifest declares no host versions"
         return ModuleOutcome(failure=message, counted=False)
     releases = host_versions_to_check(manifest, asked)

@@ -141,25 +141,59 @@ class Manifest(Record):
     wit: str | None = None
     """The WIT package that defines ``world``: a binary package, a ``.wit`` file or a directory (``[host] wit``)."""
     world_line: int | None = None
+    # Indexes over ``provided``, built once: a registry's manifest has thousands of entries, looked up per import.
     _exact: dict[tuple[str, str], Provided] = field(default_factory=dict, compare=False, repr=False)
+    _patterns: list[Provided] = field(default_factory=list, compare=False, repr=False)
+    _by_name: dict[str, list[Provided]] = field(default_factory=dict, compare=False, repr=False)
+    _names_in: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    _versioned: bool = field(default=False, compare=False, repr=False)
+    _close: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for entry in self.provided:
-            if not entry.pattern:
+            self._by_name.setdefault(entry.name, []).append(entry)
+            if entry.pattern:
+                self._patterns.append(entry)
+            else:
                 self._exact[(entry.namespace, entry.name)] = entry
+                self._names_in.setdefault(entry.namespace, []).append(entry.name)
+        versioned = bool(
+            self.preset_info
+            or self.host_versions
+            or any(e.since or e.until for e in self.provided)
+            or any(e.since or e.until for e in self.exports)
+        )
+        object.__setattr__(self, "_versioned", versioned)  # past the frozen __setattr__, as the constructor sets
+
+    @property
+    def versioned(self) -> bool:
+        """Whether checking against it involves versions: versioned presets, host releases, since/until."""
+        return self._versioned
 
     def lookup(self, namespace: str, name: str) -> Provided | None:
         """The host's definition for an import, matching exact names first and then name patterns."""
         found = self._exact.get((namespace, name))
         if found is not None:
             return found
-        for entry in self.provided:
-            if entry.pattern and entry.namespace == namespace and fnmatch.fnmatchcase(name, entry.name):
+        for entry in self._patterns:
+            if entry.namespace == namespace and fnmatch.fnmatchcase(name, entry.name):
                 return entry
         return None
 
     def by_name(self, name: str) -> list[Provided]:
-        return [entry for entry in self.provided if entry.name == name]
+        """Every entry of that name, in any namespace, patterns included (in the manifest's order)."""
+        return self._by_name.get(name, [])
+
+    def close_name(self, namespace: str, name: str) -> str | None:
+        """The name the host provides in ``namespace`` that ``name`` is most likely a misspelling of (``difflib``'s
+        closest match, at a ratio of 0.8 or more), or None; remembered, since a batch misses the same names often."""
+        key = (namespace, name)
+        if key not in self._close:
+            import difflib  # only when an import is missing
+
+            close = difflib.get_close_matches(name, self._names_in.get(namespace, []), n=1, cutoff=0.8)
+            self._close[key] = close[0] if close else None
+        return self._close[key]
 
     def in_phase(self, phase: Phase, entry: Provided) -> bool:
         """Whether the host supplies ``entry`` (for real) in ``phase``: presets always, others when listed."""
