@@ -136,6 +136,29 @@ def test_exclusions_from_the_command_line_and_pyproject(repo: Path) -> None:
     assert code == 2 and out == "" and "exclude must be a list" in err
 
 
+@pytest.mark.skipif(GIT is None, reason="git is the reference")
+def test_exclusions_from_a_wasmlint_toml_lint_table(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project with no pyproject.toml keeps its exclusions beside its manifest; the nearest configuration decides,
+    a ``wasmlint.toml`` before a ``pyproject.toml`` in the same folder, as ``check`` finds its manifest."""
+    (repo / "pyproject.toml").write_text('[tool.wasmlint]\nextend-exclude = ["plugins"]\n')
+    assert not any(p.startswith("plugins/") for p in expand(["."]))
+    manifest = '[host]\nname = "h"\npresets = ["wasi_snapshot_preview1"]\n\n[lint]\n'
+    (repo / "wasmlint.toml").write_text(manifest + 'extend-exclude = ["deep"]\nrespect-gitignore = false\n')
+    found = list(expand(["."]))
+    assert "plugins/one.wasm" in found and "root.wasm" in found  # pyproject's table no longer decides; nor git
+    assert "plugins/deep/three.wasm" not in found and "node_modules/dep/dep.wasm" not in found
+    (repo / "wasmlint.toml").write_text(manifest.replace("\n[lint]\n", ""))  # no [lint]: still the nearest
+    assert "plugins/one.wasm" in expand(["."]) and "root.wasm" not in expand(["."])
+    (repo / "sub" / "wasmlint.toml").write_text(manifest + 'exclude = ["inner"]\n')
+    monkeypatch.chdir(repo / "sub")
+    assert list(expand(["."])) == ["root.wasm"]  # its own exclude replaces the defaults; local.wasm is git-ignored
+    (repo / "sub" / "wasmlint.toml").write_text(manifest + 'exclude = "inner"\n')
+    code, out, err = cli("inspect", ".")
+    assert code == 2 and out == "" and "wasmlint.toml: [lint] exclude must be a list of glob patterns" in err
+    code, out, err = cli("check", "root.wasm")  # the manifest itself names the line
+    assert code == 2 and "wasmlint.toml:6" in err and "`exclude` must be a list of glob patterns" in err
+
+
 def cli(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args))
     if result.exception and not isinstance(result.exception, SystemExit):

@@ -8,8 +8,9 @@ folders). Found files are reported relative to where they were found: ``plugins`
 
 Exclude patterns are ``fnmatch`` globs matched against a file's or a folder's name, and, when they hold a ``/``,
 against its path relative to the current directory. ``exclude`` replaces :data:`DEFAULT_EXCLUDE`;
-``extend-exclude`` adds to it. Both come from ``[tool.wasmlint]`` in the nearest ``pyproject.toml`` at or above
-the current directory, and from ``--exclude`` / ``--extend-exclude``, which add to the configuration's.
+``extend-exclude`` adds to it. Both come from the nearest configuration at or above the current directory (the
+``[lint]`` table of a ``wasmlint.toml``, else ``[tool.wasmlint]`` in a ``pyproject.toml``), and from ``--exclude``
+/ ``--extend-exclude``, which add to the configuration's.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from ..record import Record
 
 SUFFIX = ".wasm"
+MANIFEST_NAME = "wasmlint.toml"
+"""The file ``check`` takes its manifest and settings from (``manifest/config.py``), whose ``[lint]`` may exclude."""
 
 DEFAULT_EXCLUDE = (
     ".git",
@@ -69,46 +72,57 @@ class Exclusions(Record):
 
 
 def exclusions(exclude: Sequence[str] = (), extend_exclude: Sequence[str] = (), *, start: str = ".") -> Exclusions:
-    """The exclusions in force: ``[tool.wasmlint]`` of the nearest pyproject.toml above ``start``, then the
-    command line's. Raises :class:`DiscoveryError` for a malformed setting."""
-    configured, extended, respect = _from_pyproject(start)
+    """The exclusions in force: those of the nearest configuration at or above ``start``, then the command
+    line's. Raises :class:`DiscoveryError` for a malformed setting."""
+    configured, extended, respect = _configured(start)
     patterns = tuple(configured) if configured is not None else DEFAULT_EXCLUDE
     if exclude:
         patterns = tuple(exclude)
     return Exclusions((*patterns, *extended, *extend_exclude), respect)
 
 
-def _from_pyproject(start: str) -> tuple[list[str] | None, list[str], bool]:
+def _configured(start: str) -> tuple[list[str] | None, list[str], bool]:
+    """``exclude``, ``extend-exclude`` and ``respect-gitignore`` of the nearest configuration, found as ``check``
+    finds its manifest: in each folder from ``start`` up, a ``wasmlint.toml`` (its ``[lint]`` table), else a
+    ``pyproject.toml`` with a ``[tool.wasmlint]`` table. The first found decides, even when it sets none of them."""
     folder = os.path.abspath(start)
     while True:
-        pyproject = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(pyproject):
-            table = _tool_table(pyproject)
-            if table is not None:
-                return (
-                    _patterns(table, "exclude", pyproject),
-                    _patterns(table, "extend-exclude", pyproject) or [],
-                    _flag(table, "respect-gitignore", pyproject),
-                )
+        found = _table(os.path.join(folder, MANIFEST_NAME), ("lint",), must_exist=False)
+        if found is None:
+            found = _table(os.path.join(folder, "pyproject.toml"), ("tool", "wasmlint"), must_exist=True)
+        if found is not None:
+            table, where = found
+            return (
+                _patterns(table, "exclude", where),
+                _patterns(table, "extend-exclude", where) or [],
+                _flag(table, "respect-gitignore", where),
+            )
         parent = os.path.dirname(folder)
         if parent == folder:
             return None, [], True
         folder = parent
 
 
-def _tool_table(pyproject: str) -> dict[str, object] | None:
+def _table(path: str, keys: tuple[str, ...], *, must_exist: bool) -> tuple[dict[str, object], str] | None:
+    """The table at ``keys`` of the TOML file ``path`` and how to name it in a message; ``None`` when there is no
+    such file, or (``must_exist``) no such table. A ``wasmlint.toml`` counts even without a ``[lint]`` table."""
+    if not os.path.isfile(path):
+        return None
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
+    shown = f"{path}: [{'.'.join(keys)}]"
     try:
-        with open(pyproject, "rb") as file:
-            data = tomllib.load(file)
+        with open(path, "rb") as file:
+            data: object = tomllib.load(file)
     except (OSError, ValueError) as exc:
-        raise DiscoveryError(f"{pyproject}: cannot read [tool.wasmlint]: {exc}") from None
-    tool = data.get("tool")
-    table = tool.get("wasmlint") if isinstance(tool, dict) else None
-    return table if isinstance(table, dict) else None
+        raise DiscoveryError(f"{shown}: cannot read: {exc}") from None
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    if isinstance(data, dict):
+        return data, shown
+    return None if must_exist else ({}, shown)
 
 
 def _patterns(table: dict[str, object], key: str, where: str) -> list[str] | None:
@@ -116,14 +130,14 @@ def _patterns(table: dict[str, object], key: str, where: str) -> list[str] | Non
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise DiscoveryError(f"{where}: [tool.wasmlint] {key} must be a list of glob patterns (strings)")
+        raise DiscoveryError(f"{where} {key} must be a list of glob patterns (strings)")
     return value
 
 
 def _flag(table: dict[str, object], key: str, where: str) -> bool:
     value = table.get(key, True)
     if not isinstance(value, bool):
-        raise DiscoveryError(f"{where}: [tool.wasmlint] {key} must be true or false")
+        raise DiscoveryError(f"{where} {key} must be true or false")
     return value
 
 

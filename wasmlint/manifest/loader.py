@@ -63,7 +63,9 @@ PRESET_ENTRY_KEYS = {"source", "versions", "sdk-only", "long-name", "limits-from
 PRESET_EXPORT_KEYS = {"source", "versions", "sdk-only", "required-until", "required-one-of", "alternatives"}
 """Keys that only a preset's own entries have (a manifest copied from ``wasmlint presets`` shows them as comments)."""
 PHASE_KEYS = {"provides", "missing", "description"}
-LINT_KEYS = {"select", "ignore", "per-file-ignores"}
+LINT_KEYS = {"select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore"}
+"""``exclude``, ``extend-exclude`` and ``respect-gitignore`` say which files a folder yields; ``batch/discover.py``
+reads them, from a ``wasmlint.toml``'s own ``[lint]`` (validated here too, so that ``check`` names the line)."""
 
 
 class Document(Record, frozen=False):
@@ -495,6 +497,12 @@ class Loader:
             return None
         table = self.table(doc, ("lint",))
         self.check_keys(doc, ("lint",), table, LINT_KEYS, "[lint]")
+        for key in ("exclude", "extend-exclude"):
+            value = table.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise doc.fail(("lint", key), f"`{key}` must be a list of glob patterns (strings)")
+        if not isinstance(table.get("respect-gitignore", True), bool):
+            raise doc.fail(("lint", "respect-gitignore"), "`respect-gitignore` must be true or false")
         return lint_settings(table, doc.fail, ("lint",))
 
 
