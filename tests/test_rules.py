@@ -8,6 +8,7 @@ deprecated), exports, phases, unused entries, name patterns, ``extends``, per-fi
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +16,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wasmlint.cli import main
+from wasmlint.manifest.values import Manifest, Provided
+from wasmlint.model import FuncType
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -80,6 +85,25 @@ def test_near_miss_suggests_the_close_name(tmp_path: Path, build: Build) -> None
     assert codes(found) == [("WL103", "env.ws_conect")]
     assert "did you mean env.ws_connect?" in found[0]["message"]
     assert found[0]["related"] == [{"path": str(tmp_path / "host.toml"), "offset": None, "line": 5}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(st.text(alphabet="abcdes_", min_size=1, max_size=12), min_size=1, max_size=8),
+    pick=st.integers(min_value=0),
+    edit=st.sampled_from(["", "x", "xy", "-1", "-2"]),
+    other=st.text(alphabet="abcdes_", max_size=12),
+)
+def test_the_close_name_is_difflibs_closest_match(names: list[str], pick: int, edit: str, other: str) -> None:
+    """The manifest's shortcut (names ruled out by their length alone are not offered to difflib) changes nothing:
+    for a name near one the host provides (a character or two added or taken away), and for any other."""
+    entries = tuple(Provided("env", n, "func", FuncType()) for n in dict.fromkeys(names))
+    manifest = Manifest("m.toml", "h", provided=entries)
+    near = names[pick % len(names)]
+    near = near[: int(edit)] if edit.startswith("-") else near + edit
+    for wanted in (near, other):
+        expected = difflib.get_close_matches(wanted, [e.name for e in entries], n=1, cutoff=0.8)
+        assert manifest.close_name("env", wanted) == (expected[0] if expected else None)
 
 
 def test_a_name_nothing_resembles_is_plainly_missing(tmp_path: Path, build: Build) -> None:

@@ -189,10 +189,17 @@ class Manifest(Record):
         closest match, at a ratio of 0.8 or more), or None; remembered, since a batch misses the same names often."""
         key = (namespace, name)
         if key not in self._close:
-            import difflib  # only when an import is missing
+            # Names whose length alone rules them out (difflib's first test, real_quick_ratio: 2 * shorter /
+            # both >= 0.8) are left out first: most missed imports then have no candidate, and build no matcher.
+            size = len(name)
+            names = [n for n in self._names_in.get(namespace, ()) if 5 * min(len(n), size) >= 2 * (len(n) + size)]
+            close = None
+            if names:
+                import difflib  # only when an import is missing
 
-            close = difflib.get_close_matches(name, self._names_in.get(namespace, []), n=1, cutoff=0.8)
-            self._close[key] = close[0] if close else None
+                found = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+                close = found[0] if found else None
+            self._close[key] = close
         return self._close[key]
 
     def in_phase(self, phase: Phase, entry: Provided) -> bool:
