@@ -106,6 +106,17 @@ def test_the_close_name_is_difflibs_closest_match(names: list[str], pick: int, e
         assert manifest.close_name("env", wanted) == (expected[0] if expected else None)
 
 
+def test_a_manifest_remembers_a_bounded_number_of_close_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry's long-lived checker meets endless new missed names: what the manifest keeps of them is bounded."""
+    from wasmlint.manifest import values
+
+    monkeypatch.setattr(values, "CLOSE_NAMES_KEPT", 3)
+    manifest = Manifest("m.toml", "h", provided=(Provided("env", "ws_connect", "func", FuncType()),))
+    answers = [manifest.close_name("env", name) for name in ("ws_conect", "a", "b", "c", "d", "ws_connec")]
+    assert answers == ["ws_connect", None, None, None, None, "ws_connect"]
+    assert 1 <= len(manifest._close) <= 3
+
+
 def test_a_name_nothing_resembles_is_plainly_missing(tmp_path: Path, build: Build) -> None:
     plugin = build("far", '(import "env" "http_fetch" (func (param i64) (result i64)))')
     code, found = check("--manifest", manifest(tmp_path, WS_HOST), plugin)

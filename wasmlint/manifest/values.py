@@ -27,6 +27,8 @@ PRESETS = (
 )
 """Every built-in preset: the two original ones, then the ecosystems' (one data file each), by name."""
 PRESET_ALIASES = {"wasi": "wasi_snapshot_preview1", "extism:host/env": "extism"}
+CLOSE_NAMES_KEPT = 4096
+"""How many missed names' close matches a manifest remembers (``Manifest.close_name``) before it starts again."""
 RUN_PHASE = "run"
 ANY_SIGNATURE = "*"
 
@@ -188,19 +190,22 @@ class Manifest(Record):
         """The name the host provides in ``namespace`` that ``name`` is most likely a misspelling of (``difflib``'s
         closest match, at a ratio of 0.8 or more), or None; remembered, since a batch misses the same names often."""
         key = (namespace, name)
-        if key not in self._close:
-            # Names whose length alone rules them out (difflib's first test, real_quick_ratio: 2 * shorter /
-            # both >= 0.8) are left out first: most missed imports then have no candidate, and build no matcher.
-            size = len(name)
-            names = [n for n in self._names_in.get(namespace, ()) if 5 * min(len(n), size) >= 2 * (len(n) + size)]
-            close = None
-            if names:
-                import difflib  # only when an import is missing
+        if key in self._close:
+            return self._close[key]
+        # Names whose length alone rules them out (difflib's first test, real_quick_ratio: 2 * shorter / both >= 0.8)
+        # are left out first: most missed imports then have no candidate, and build no matcher.
+        size = len(name)
+        names = [n for n in self._names_in.get(namespace, ()) if 5 * min(len(n), size) >= 2 * (len(n) + size)]
+        close = None
+        if names:
+            import difflib  # only when an import is missing
 
-                found = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-                close = found[0] if found else None
-            self._close[key] = close
-        return self._close[key]
+            found = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+            close = found[0] if found else None
+        if len(self._close) >= CLOSE_NAMES_KEPT:  # a registry's long-lived Checker meets endless new names
+            self._close.clear()
+        self._close[key] = close
+        return close
 
     def in_phase(self, phase: Phase, entry: Provided) -> bool:
         """Whether the host supplies ``entry`` (for real) in ``phase``: presets always, others when listed."""
