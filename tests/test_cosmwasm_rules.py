@@ -306,3 +306,11 @@ def test_the_model_counts_what_wabt_reads_when_type_indices_take_two_bytes(wat2w
     module = decode_path(path)
     assert module.function_types == tuple(range(179, 100, -1))
     assert objdump_shape(path)["functions"] == list(module.function_types)
+
+
+@pytest.mark.parametrize("preset", ["cosmwasm", "stylus"])
+def test_a_component_is_not_judged_by_a_core_modules_shape(preset: str) -> None:
+    """A component has no memory of its own to count: WL002 says what it is, and no WL509 follows."""
+    component = ROOT / "corpus" / "components" / "built" / "wasi_command.component.wasm"
+    found = {f.code for f in run_check([str(component)], presets=(preset,)).findings}
+    assert "WL002" in found and "WL509" not in found
