@@ -68,6 +68,7 @@ EXTISM_REFUSED = {
     "simd": SIMD,
     "crc32.wasm32-wasi": {"env.memory"},
     "tree-sitter-json": {"env.__indirect_function_table", "env.__memory_base", "env.__table_base", "env.memory"},
+    "module_imported_memory": {"env.memory"},  # corpus/ecosystems/cosmwasm: a contract importing its memory
 }
 REFUSED: dict[str, dict[str, set[str]]] = {
     "python-wasmtime": {

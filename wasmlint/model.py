@@ -187,6 +187,11 @@ class Module(Record):
     """The memories the module defines itself (imported ones are among ``imports``)."""
     custom_payloads: tuple[CustomPayload, ...] = field(default=(), compare=False)
     """The payloads of the custom sections that carry a host's version marker (``MARKER_SECTIONS``), in order."""
+    tables: tuple[TableType, ...] = field(default=(), compare=False)
+    """The tables the module defines itself (imported ones are among ``imports``)."""
+    function_types: tuple[int, ...] = field(default=(), compare=False)
+    """The type index of each function the module defines (its function section), in order: hosts that bound a
+    contract's shape (CosmWasm) count these functions and their parameters."""
 
     def imports_of(self, kind: ExternKind) -> tuple[Import, ...]:
         return tuple(imp for imp in self.imports if imp.kind == kind)

@@ -134,6 +134,13 @@ class _FunctionSection(Record, frozen=False):
             ]
         return self.decoded[local]
 
+    def all_type_indices(self) -> tuple[int, ...]:
+        if self.single_byte:
+            return tuple(self.data[self.start : self.end])
+        if self.count:
+            self.type_index(0)  # decodes them all
+        return tuple(self.decoded or ())
+
 
 # Compiled where used (by re's cache): compiling at import would cost every run's start-up.
 _LEB_TOKEN = rb"[\x80-\xff]*[\x00-\x7f]"
@@ -249,6 +256,8 @@ class _ModuleDecoder:
             tuple(self.warnings),
             tuple(self.memories),
             tuple(self.custom_payloads),
+            tuple(self.tables),
+            self.functions.all_type_indices() if self.functions is not None else (),
         )
 
     def sections_loop(self, r: Reader) -> None:

@@ -7,27 +7,49 @@ decided from the module model, each recognised by its key:
 ``start_function``
     the host refuses a module with a start function (Arbitrum Stylus: "wasm start functions not allowed").
 ``memories``, when it begins "exactly one"
-    the module must have exactly one memory, imported or defined (Stylus, CosmWasm).
+    the module must have exactly one memory, imported or defined (Stylus), unless the preset's
+    ``module-limits`` count memories themselves.
 
-and a preset's ``export-families`` (exports named by a prefix, such as the IC's ``canister_query NAME``): each
+A preset's ``[[preset.module-limits]]`` are the same kind of rule with numbers (CosmWasm's static checks before
+it stores a contract): each names its ``rule``, its limit (``max``, ``exactly``, ``unset``, ``kinds``), the host
+releases it applies to (``since``/``until``) and the host's own words (``vm_message``). Each rule a check below
+knows is enforced at the host release checked, one WL509 finding per breach; the others (``checked = false``:
+what wasmlint does not decode, such as locals) stay documentation.
+
+And a preset's ``export-families`` (exports named by a prefix, such as the IC's ``canister_query NAME``): each
 export of the family must be a function of the family's type, or the host refuses the module (WL202).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..manifest.axes import in_window
+from ..model import FuncType
+from ..record import Record
 from .diagnostics import Finding, Location
 
 if TYPE_CHECKING:
     from ..manifest.presetinfo import PresetInfo
     from ..model import Module
 
+TYPE, IMPORT, FUNCTION, TABLE, MEMORY = 1, 2, 3, 4, 5
+"""The ids of the sections a breach points at."""
 
-def module_findings(path: str, module: Module, info: PresetInfo) -> list[Finding]:
+
+def module_findings(
+    path: str, module: Module, info: PresetInfo, release: str | None = None, axis: tuple[str, ...] = ()
+) -> list[Finding]:
+    """WL509 and WL202 findings of ``module`` against ``info``'s rules, as of host ``release`` on ``axis``."""
     from .checks import finding
 
     found = _family_findings(path, module, info)
+    if module.kind == "component":  # no core module's shape to judge: WL002 says what it is
+        return found
+    limits = _limits(info, release, axis)
+    found.extend(_limit_findings(path, module, info, limits, release))
     rules = info.extra_value("module-rules")
     if not isinstance(rules, dict):
         return found
@@ -42,8 +64,9 @@ def module_findings(path: str, module: Module, info: PresetInfo) -> list[Finding
             )
         )
     memories = rules.get("memories")
+    counted = any(limit.rule == "memory_count" for limit in _limits(info, None, ()))
     count = len(module.memories) + sum(1 for imp in module.imports if imp.kind == "memory")
-    if isinstance(memories, str) and memories.startswith("exactly one") and count != 1:
+    if isinstance(memories, str) and memories.startswith("exactly one") and count != 1 and not counted:
         found.append(
             finding(
                 "WL509",
@@ -53,6 +76,270 @@ def module_findings(path: str, module: Module, info: PresetInfo) -> list[Finding
             )
         )
     return found
+
+
+class Limit(Record):
+    """One ``[[preset.module-limits]]`` entry in force: the rule, its number, and the host's words for a breach."""
+
+    rule: str
+    value: int | None
+    """``max`` or ``exactly``: the number the rule compares with (None for ``memory_maximum``)."""
+    vm_message: str
+    vm_message_unbounded: str = ""
+    kinds: tuple[str, ...] = ()
+    patches: str = ""
+    """Which patch releases of a line have the rule, when not all do (said beside the finding)."""
+
+
+class Breach(Record):
+    """What a module does against one limit: what it has, what the host needs, and the host's own message."""
+
+    offset: int | None
+    found: str
+    wanted: str
+    vm: str
+
+
+def _limits(info: PresetInfo, release: str | None, axis: tuple[str, ...]) -> list[Limit]:
+    """The preset's limits that apply at ``release`` (all of them when no release is checked) and that wasmlint
+    checks; entries of the wrong shape are passed by (presets are data)."""
+    entries = info.extra_value("module-limits")
+    if not isinstance(entries, list):
+        return []
+    limits = []
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("rule") not in CHECKS or entry.get("checked") is False:
+            continue
+        since, until = entry.get("since"), entry.get("until")
+        if release is not None and not in_window(
+            release, since if isinstance(since, str) else None, until if isinstance(until, str) else None, axis
+        ):
+            continue
+        value = entry.get("max", entry.get("exactly"))
+        kinds = entry.get("kinds")
+        limits.append(
+            Limit(
+                entry["rule"],
+                value if isinstance(value, int) and not isinstance(value, bool) else None,
+                str(entry.get("vm_message", "")),
+                str(entry.get("vm_message_unbounded", "")),
+                tuple(str(kind) for kind in kinds) if isinstance(kinds, list) else (),
+                str(entry.get("patches", "")),
+            )
+        )
+    return limits
+
+
+def _limit_findings(
+    path: str, module: Module, info: PresetInfo, limits: list[Limit], release: str | None
+) -> list[Finding]:
+    from .checks import finding
+
+    host = f"{info.host or info.name} {release}" if release else (info.host or info.name)
+    found = []
+    for limit in limits:
+        patches = f" ({limit.patches})" if limit.patches else ""
+        for breach in CHECKS[limit.rule](module, limit):
+            found.append(
+                finding(
+                    "WL509",
+                    f'{breach.found}; {host} allows {breach.wanted}{patches} and refuses the module ("{breach.vm}")',
+                    Location(path, breach.offset),
+                    subject=limit.rule,
+                )
+            )
+    return found
+
+
+def _section(module: Module, section_id: int) -> int | None:
+    return next((section.offset for section in module.sections if section.id == section_id), None)
+
+
+def _words(message: str, **values: object) -> str:
+    """The host's message with the values it prints (``{limit}``, ``{count}``, ``{name}``) filled in."""
+    for key, value in values.items():
+        message = message.replace("{" + key + "}", str(value))
+    return message
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def memory_count(module: Module, limit: Limit) -> list[Breach]:
+    """The memories the module defines: an imported memory is not one (CosmWasm reads the memory section)."""
+    defined = len(module.memories)
+    if limit.value is None or defined == limit.value:
+        return []
+    imported = module.imports_of("memory")
+    found = f"the module defines {_plural(defined, 'memory', 'memories')}"
+    if imported:
+        found += (
+            f" and imports {_plural(len(imported), 'memory', 'memories')} ({imported[0].module}.{imported[0].name})"
+        )
+    offset = _section(module, MEMORY) if module.memories else (imported[0].offset if imported else None)
+    return [
+        Breach(
+            offset,
+            found,
+            f"exactly {_plural(limit.value, 'memory', 'memories')}, defined by the module (not imported)",
+            limit.vm_message,
+        )
+    ]
+
+
+def memory_initial_pages(module: Module, limit: Limit) -> list[Breach]:
+    """The initial size of the first memory the module defines, in pages."""
+    if limit.value is None or not module.memories or module.memories[0].min <= limit.value:
+        return []
+    pages = module.memories[0].min
+    return [
+        Breach(
+            _section(module, MEMORY),
+            f"memory 0 starts at {pages} pages",
+            f"at most {limit.value} initial pages",
+            _words(limit.vm_message, limit=limit.value),
+        )
+    ]
+
+
+def memory_maximum(module: Module, limit: Limit) -> list[Breach]:
+    """The first memory the module defines must have no maximum: the host sets its own."""
+    if not module.memories or module.memories[0].max is None:
+        return []
+    maximum = module.memories[0].max
+    found = f"memory 0 has a maximum ({_plural(maximum, 'page', 'pages')})"
+    return [Breach(_section(module, MEMORY), found, "no memory maximum (the host sets it)", limit.vm_message)]
+
+
+def table_count(module: Module, limit: Limit) -> list[Breach]:
+    """The tables the module defines."""
+    if limit.value is None or len(module.tables) <= limit.value:
+        return []
+    found = f"the module defines {_plural(len(module.tables), 'table', 'tables')}"
+    return [
+        Breach(_section(module, TABLE), found, f"at most {_plural(limit.value, 'table', 'tables')}", limit.vm_message)
+    ]
+
+
+def table_maximum(module: Module, limit: Limit) -> list[Breach]:
+    """The first table the module defines needs a maximum, and at most the limit."""
+    if limit.value is None or not module.tables:
+        return []
+    maximum = module.tables[0].max
+    wanted = f"a table maximum of at most {limit.value} elements"
+    if maximum is None:
+        found = "table 0 has no maximum"
+        return [Breach(_section(module, TABLE), found, wanted, limit.vm_message_unbounded or limit.vm_message)]
+    if maximum <= limit.value:
+        return []
+    return [Breach(_section(module, TABLE), f"table 0 has a maximum of {maximum} elements", wanted, limit.vm_message)]
+
+
+def import_count(module: Module, limit: Limit) -> list[Breach]:
+    """Every import, of any kind."""
+    count = len(module.imports)
+    if limit.value is None or count <= limit.value:
+        return []
+    return [
+        Breach(
+            _section(module, IMPORT),
+            f"the module has {count} imports",
+            f"at most {limit.value} imports",
+            _words(limit.vm_message, count=count, limit=limit.value),
+        )
+    ]
+
+
+def import_kind(module: Module, limit: Limit) -> list[Breach]:
+    """Each import of a kind the host does not link (CosmWasm links functions only): one breach per import."""
+    wanted = " and ".join(f"{kind} imports" for kind in limit.kinds).replace("func imports", "function imports")
+    return [
+        Breach(
+            imp.offset,
+            f"import {imp.module}.{imp.name} is a {imp.kind}",
+            f"{wanted} only",
+            _words(limit.vm_message, name=f"{imp.module}.{imp.name}"),
+        )
+        for imp in module.imports
+        if limit.kinds and imp.kind not in limit.kinds
+    ]
+
+
+def function_count(module: Module, limit: Limit) -> list[Breach]:
+    """The functions the module defines (its imports are not counted)."""
+    count = len(module.function_types)
+    if limit.value is None or count <= limit.value:
+        return []
+    return [
+        Breach(
+            _section(module, FUNCTION),
+            f"the module defines {count} functions",
+            f"at most {limit.value} functions",
+            _words(limit.vm_message, limit=limit.value),
+        )
+    ]
+
+
+def _widest(module: Module, limit: Limit, width: Callable[[FuncType], int], noun: str) -> list[Breach]:
+    """The function types of the type section (used or not) with more than the limit of ``noun``."""
+    if limit.value is None:
+        return []
+    over = [(index, width(t)) for index, t in enumerate(module.types) if type(t) is FuncType and width(t) > limit.value]
+    if not over:
+        return []
+    index, count = max(over, key=lambda item: item[1])
+    found = f"function type {index} has {count} {noun}"
+    if len(over) > 1:
+        found += f" ({len(over) - 1} other type{'s' if len(over) > 2 else ''} also over the limit)"
+    wanted = f"at most {_plural(limit.value, noun[:-1], noun)} per function type"
+    return [Breach(_section(module, TYPE), found, wanted, _words(limit.vm_message, limit=limit.value))]
+
+
+def function_params(module: Module, limit: Limit) -> list[Breach]:
+    return _widest(module, limit, lambda t: len(t.params), "parameters")
+
+
+def function_results(module: Module, limit: Limit) -> list[Breach]:
+    return _widest(module, limit, lambda t: len(t.results), "results")
+
+
+def function_params_total(module: Module, limit: Limit) -> list[Breach]:
+    """The parameters of the functions the module defines, added up."""
+    if limit.value is None:
+        return []
+    types = module.types
+    total = 0
+    for index, uses in Counter(module.function_types).items():
+        found = types[index] if index < len(types) else None
+        if type(found) is FuncType:
+            total += uses * len(found.params)
+    if total <= limit.value:
+        return []
+    return [
+        Breach(
+            _section(module, FUNCTION),
+            f"the module's {len(module.function_types)} functions take {total} parameters in all",
+            f"at most {limit.value} parameters over the functions the module defines",
+            _words(limit.vm_message, limit=limit.value),
+        )
+    ]
+
+
+CHECKS: dict[str, Callable[[Module, Limit], list[Breach]]] = {
+    "memory_count": memory_count,
+    "memory_initial_pages": memory_initial_pages,
+    "memory_maximum": memory_maximum,
+    "table_count": table_count,
+    "table_maximum": table_maximum,
+    "import_count": import_count,
+    "import_kind": import_kind,
+    "function_count": function_count,
+    "function_params": function_params,
+    "function_results": function_results,
+    "function_params_total": function_params_total,
+}
+"""The ``module-limits`` rules wasmlint enforces, by name (the finding's subject)."""
 
 
 def _family_findings(path: str, module: Module, info: PresetInfo) -> list[Finding]:

@@ -370,11 +370,14 @@ RULES: tuple[Rule, ...] = (
         "module-refused",
         "error",
         "The module has a structure the preset's host refuses: a start function (Stylus), other than exactly one "
-        "memory (Stylus, CosmWasm).",
+        "memory (Stylus, CosmWasm), or a limit of the host release checked (CosmWasm: a memory maximum or more "
+        "than 512 initial pages, an imported memory or table, more than one table or a table maximum above 2500, "
+        "more than 100 imports, more than 20000 functions, a function type of more than 100 parameters or 1 result).",
         "Hosts validate a module's shape before linking it, and refuse the whole module.",
         "program.wasm: WL509 the module has a start function (function 3), which stylus refuses: refused "
         '("wasm start functions not allowed")',
-        "Rebuild without the feature: an initialiser called from the entry point instead of a start function.",
+        "Rebuild without the feature: an initialiser called from the entry point instead of a start function; for "
+        "CosmWasm, a release build without wasm-bindgen, with no memory maximum and one bounded table.",
     ),
     *COMPONENT_RULES,
 )

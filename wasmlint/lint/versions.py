@@ -191,7 +191,7 @@ def select(
         if info.extra:
             from .module_rules import module_findings
 
-            findings.extend(module_findings(path, module, info))
+            findings.extend(module_findings(path, module, info, *context.release_for(info)))
         reading = read_marker(path, module, info) if info.marker else None
         if reading is not None:
             findings.extend(reading.findings)

@@ -1,0 +1,12 @@
+;; interface_version_8 contract whose memory starts at 513 pages, one above cosmwasm-vm's 512-page limit.
+(module
+  (import "env" "db_read" (func $db_read (param i32) (result i32)))
+  (memory (export "memory") 513)
+  (func $marker)
+  (func $allocate (param i32) (result i32) i32.const 1024)
+  (func $deallocate (param i32))
+  (func $instantiate (param i32 i32 i32) (result i32) (call $db_read (local.get 0)))
+  (export "interface_version_8" (func $marker))
+  (export "allocate" (func $allocate))
+  (export "deallocate" (func $deallocate))
+  (export "instantiate" (func $instantiate)))
