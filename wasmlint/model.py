@@ -7,9 +7,12 @@ spelling (``"i32"``, ``"funcref"``, ``"(ref null 3)"``): they compare, hash and 
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal, Union
 
 from .record import Record, field
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ValType = str
 """A value type in text-format spelling: ``i32 i64 f32 f64 v128``, a short reference type such as ``funcref``,
@@ -189,9 +192,9 @@ class Module(Record):
     """The payloads of the custom sections that carry a host's version marker (``MARKER_SECTIONS``), in order."""
     tables: tuple[TableType, ...] = field(default=(), compare=False)
     """The tables the module defines itself (imported ones are among ``imports``)."""
-    function_types: tuple[int, ...] = field(default=(), compare=False)
+    function_types: Sequence[int] = field(default=(), compare=False)
     """The type index of each function the module defines (its function section), in order: hosts that bound a
-    contract's shape (CosmWasm) count these functions and their parameters."""
+    contract's shape (CosmWasm) count these functions and their parameters. Decoded when first read."""
 
     def imports_of(self, kind: ExternKind) -> tuple[Import, ...]:
         return tuple(imp for imp in self.imports if imp.kind == kind)

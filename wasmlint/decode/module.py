@@ -10,7 +10,8 @@ from __future__ import annotations
 import mmap
 import os
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, overload
 
 from ..model import (
     MARKER_SECTIONS,
@@ -134,12 +135,39 @@ class _FunctionSection(Record, frozen=False):
             ]
         return self.decoded[local]
 
-    def all_type_indices(self) -> tuple[int, ...]:
-        if self.single_byte:
-            return tuple(self.data[self.start : self.end])
-        if self.count:
-            self.type_index(0)  # decodes them all
-        return tuple(self.decoded or ())
+    def all_type_indices(self) -> Sequence[int]:
+        """Every type index, for the model: a copy of the section's bytes, decoded only if a rule reads them (most
+        runs never do, and a copy costs a large module next to nothing)."""
+        raw = bytes(self.data[self.start : self.end])
+        return raw if self.single_byte else _TypeIndices(_FunctionSection(raw, 0, len(raw), self.count, False))
+
+
+class _TypeIndices(Sequence[int]):
+    """The type indices of a function section whose indices are not all one byte, decoded on first use."""
+
+    __slots__ = ("_section",)
+
+    def __init__(self, section: _FunctionSection) -> None:
+        self._section = section
+
+    def __len__(self) -> int:
+        return self._section.count
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        return self._decoded()[index]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._decoded())
+
+    def _decoded(self) -> list[int]:
+        section = self._section
+        if section.decoded is None and section.count:
+            section.type_index(0)  # decodes them all
+        return section.decoded or []
 
 
 # Compiled where used (by re's cache): compiling at import would cost every run's start-up.
