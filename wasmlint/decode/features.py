@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import ArrayType, ContType, FuncType, GlobalType, MemoryType, Module, StructType, TableType, ValType
+from ..escape import escape_text
+from ..model import ArrayType, ContType, FuncType, GlobalType, Module, StructType, TableType, ValType
 from ..record import Record
 from .instructions import (
     DIRECT_CALLS,
@@ -31,7 +32,7 @@ from .instructions import (
     fe_has_memarg,
 )
 from .reader import DecodeError, Reader
-from .types import comptype, globaltype, heaptype, memtype, tabletype, valtype
+from .types import LIMITS_PAGE_SIZE, comptype, globaltype, heaptype, memtype, tabletype, valtype
 
 if TYPE_CHECKING:
     from .reader import Buffer
@@ -70,6 +71,7 @@ _FC_FEATURES: dict[int, tuple[str, ...]] = {
     **dict.fromkeys(range(8), ("saturating_float_to_int", "floats")),  # they convert from a float
     **dict.fromkeys(range(8, 15), ("bulk_memory",)),  # memory.init ... table.copy
     **dict.fromkeys(range(15, 18), ("reference_types",)),  # table.grow, table.size, table.fill
+    **dict.fromkeys(range(19, 23), ("wide_arithmetic",)),  # i64.add128, i64.sub128, i64.mul_wide_s/u
 }
 _FC_MEMORY_INDICES = {8: (1,), 10: (0, 1), 11: (0,)}  # which u32 immediates name a memory
 _FC_TABLE_INDICES = {12: (1,), 14: (0, 1)}  # and which a table
@@ -90,7 +92,8 @@ class FeatureUse(Record):
 
 
 def valtype_features(value: ValType) -> tuple[str, ...]:
-    """The features a value type needs beyond the MVP's i32, i64, f32 and f64 (floats count as a feature)."""
+    """The features a value type needs beyond the MVP's i32 and i64 (floats count as a feature). Every reference
+    type needs reference types; those beyond funcref and externref need their own proposal too."""
     if value in ("i32", "i64"):
         return ()
     if value in ("f32", "f64"):
@@ -99,15 +102,18 @@ def valtype_features(value: ValType) -> tuple[str, ...]:
         return ("simd",)
     if value in ("funcref", "externref"):
         return ("reference_types",)
-    if "shared" in value:
-        return ("shared_everything_threads",)
+    if "(shared " in value:  # (ref null (shared any)): shared, and what the unshared type needs
+        inner = value.replace("(shared ", "", 1).replace(")", "", 1)
+        return ("shared_everything_threads", *valtype_features(inner))
     if "exn" in value:
-        return ("exceptions",)
-    if "cont" in value:
-        return ("stack_switching",)
-    if any(heap in value for heap in _GC_HEAP) or value == "nullref":
-        return ("gc",)
-    return ("function_references",)  # (ref func), (ref extern), (ref null N), (ref N)
+        proposal = "exceptions"
+    elif "cont" in value:
+        proposal = "stack_switching"
+    elif value in ("nullref", "nullfuncref", "nullexternref") or any(heap in value for heap in _GC_HEAP):
+        proposal = "gc"
+    else:  # (ref func), (ref extern), (ref null N), (ref N)
+        proposal = "function_references"
+    return (proposal, "reference_types")
 
 
 def scan_features(data: Buffer, module: Module) -> list[FeatureUse]:
@@ -132,9 +138,8 @@ class _Scan:
         self.first: dict[str, FeatureUse] = {}
         self.imported_functions = len(module.imports_of("func"))
         self.imported_globals = len(module.imports_of("global"))
-        self.tables = len(module.imports_of("table"))
-        self.memories = len(module.imports_of("memory"))
-        self._imports()
+        self.tables = 0  # tables and memories so far, imported or defined
+        self.memories = 0
 
     def use(self, feature: str, where: str, what: str, offset: int) -> None:
         if feature not in self.first:
@@ -144,19 +149,41 @@ class _Scan:
         for feature in valtype_features(value):
             self.use(feature, where, f"{what} {value}", offset)
 
-    def _imports(self) -> None:
-        for imp in self.module.imports:
-            where = f"import {imp.module}.{imp.name}"
-            if imp.kind == "func" and isinstance(imp.type, FuncType):
-                self._functype(imp.type, where, imp.offset)
-            elif isinstance(imp.type, TableType):
-                self._table(imp.type, where, imp.offset)
-            elif isinstance(imp.type, MemoryType):
-                self._memory(imp.type, where, imp.offset)
-            elif isinstance(imp.type, GlobalType):
-                self._global(imp.type, where, imp.offset)
-            elif imp.kind == "tag":
-                self.use("exceptions", where, "a tag", imp.offset)
+    def _imports(self, r: Reader) -> None:
+        for _ in range(r.u32()):
+            offset = r.pos
+            module = r.name()
+            name = r.name()
+            if name == "" and r.peek() in (0x7F, 0x7E):  # compact imports: one module name for many
+                self.use("compact_imports", f"import {escape_text(module)}", "the compact import encoding", offset)
+                if r.u8() == 0x7F:
+                    for _ in range(r.u32()):
+                        item = r.pos
+                        self._extern(r, f"import {escape_text(module)}.{escape_text(r.name())}", item)
+                else:
+                    self._extern(r, f"import {escape_text(module)}", offset)
+                    for _ in range(r.u32()):
+                        r.name()
+                continue
+            self._extern(r, f"import {escape_text(module)}.{escape_text(name)}", offset)
+
+    def _extern(self, r: Reader, where: str, offset: int) -> None:
+        kind = r.u8()
+        if kind == 0x00:
+            r.u32()
+        elif kind == 0x01:
+            self._table(tabletype(r), where, offset)
+        elif kind == 0x02:
+            self._memory(r, where, offset)
+        elif kind == 0x03:
+            self._global(globaltype(r), where, offset)
+        elif kind == 0x04:
+            self.use("exceptions", where, "a tag", offset)
+            r.u8()
+            r.u32()
+        else:
+            self.use(UNKNOWN, where, f"import kind 0x{kind:02x}, not known to this scan", offset)
+            raise DecodeError(offset, f"import kind 0x{kind:02x}")
 
     def section(self, section_id: int, r: Reader) -> None:
         handler = _SECTIONS.get(section_id)
@@ -183,6 +210,8 @@ class _Scan:
             self.use("gc", where, "a subtype declaration", start)
             for _ in range(r.u32()):
                 r.u32()
+        if r.peek() == 0x65:  # shared
+            self.use("shared_everything_threads", where, "a shared type", start)
         if r.peek() in (0x4D, 0x4C):  # descriptor, describes
             self.use(UNKNOWN, where, "a custom descriptor (not known to this scan)", start)
             raise DecodeError(start, "custom descriptors are not read")
@@ -216,13 +245,14 @@ class _Scan:
         if self.tables > 1:
             self.use("reference_types", where, "a second table", offset)
 
-    def _memory(self, memory: MemoryType, where: str, offset: int) -> None:
+    def _memory(self, r: Reader, where: str, offset: int) -> None:
+        if r.peek() & LIMITS_PAGE_SIZE:
+            self.use("custom_page_sizes", where, "a custom page size", offset)
+        memory = memtype(r)
         if memory.index == "i64":
             self.use("memory64", where, "a 64-bit memory", offset)
         if memory.shared:
             self.use("threads", where, "a shared memory", offset)
-        if memory.page_size != 65536:
-            self.use("custom_page_sizes", where, f"a page size of {memory.page_size}", offset)
         self.memories += 1
         if self.memories > 1:
             self.use("multi_memory", where, "a second memory", offset)
@@ -233,7 +263,8 @@ class _Scan:
             self.use("shared_everything_threads", where, "a shared global", offset)
 
     def _table_section(self, r: Reader) -> None:
-        for index in range(self.tables, self.tables + r.u32()):
+        imported = len(self.module.imports_of("table"))
+        for index in range(imported, imported + r.u32()):
             start = r.pos
             where = f"table {index}"
             initialised = r.peek() == 0x40
@@ -246,9 +277,9 @@ class _Scan:
                 self._expression(r, where, constant=True)
 
     def _memory_section(self, r: Reader) -> None:
-        for index in range(self.memories, self.memories + r.u32()):
-            start = r.pos
-            self._memory(memtype(r), f"memory {index}", start)
+        imported = len(self.module.imports_of("memory"))
+        for index in range(imported, imported + r.u32()):
+            self._memory(r, f"memory {index}", r.pos)
 
     def _global_section(self, r: Reader) -> None:
         for index in range(self.imported_globals, self.imported_globals + r.u32()):
@@ -397,11 +428,11 @@ class _Scan:
                     r.u8()
             return True
         if prefix == 0xFC:
-            if sub not in FC_U32S:
+            if sub not in _FC_FEATURES:
                 return False
             for feature in _FC_FEATURES[sub]:
                 self.use(feature, where, what, start)
-            immediates = [r.u32() for _ in range(FC_U32S[sub])]
+            immediates = [r.u32() for _ in range(FC_U32S.get(sub, 0))]
             if any(immediates[i] != 0 for i in _FC_MEMORY_INDICES.get(sub, ())):
                 self.use("multi_memory", where, "a memory index other than 0", start)
             if any(immediates[i] != 0 for i in _FC_TABLE_INDICES.get(sub, ())):
@@ -451,6 +482,7 @@ class _Scan:
 
 _SECTIONS = {
     TYPE: _Scan._types,
+    IMPORT: _Scan._imports,
     TABLE: _Scan._table_section,
     MEMORY: _Scan._memory_section,
     GLOBAL: _Scan._global_section,
