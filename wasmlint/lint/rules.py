@@ -370,11 +370,13 @@ RULES: tuple[Rule, ...] = (
         "module-refused",
         "error",
         "The module has a structure the preset's host refuses: a start function (Stylus), other than exactly one "
-        "memory (Stylus, CosmWasm).",
+        "memory (Stylus, CosmWasm), a wasm feature the host refuses (Soroban: floats, multi-value, reference types, "
+        "SIMD ...; one finding per feature, at its first use).",
         "Hosts validate a module's shape before linking it, and refuse the whole module.",
         "program.wasm: WL509 the module has a start function (function 3), which stylus refuses: refused "
         '("wasm start functions not allowed")',
-        "Rebuild without the feature: an initialiser called from the entry point instead of a start function.",
+        "Rebuild without the feature: an initialiser called from the entry point instead of a start function; "
+        "code built for the host's wasm features (for Soroban, no floats and an MVP target CPU).",
     ),
     *COMPONENT_RULES,
 )
