@@ -22,7 +22,7 @@ import feature_reference as F
 import pytest
 import reference as R
 
-from wasmlint import decode_bytes, load_presets
+from wasmlint import Checker, decode_bytes, load_presets
 from wasmlint.decode.features import scan_features, valtype_features
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,3 +207,55 @@ def test_the_features_wasmlint_names_are_all_wasm_tools_needs_to_accept_the_modu
     missed = [(ident, refused) for ident, _, _, refused, enough in smith_slice if enough is False]
     assert missed == []
     assert sum(1 for *_, enough in smith_slice if enough) >= len(smith_slice) // 5
+
+
+def test_the_code_is_read_only_for_a_preset_that_refuses_features(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wasmlint.decode.features as features
+
+    path = build(tmp_path, "floats", CASES["floats"][0])
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("scanned")
+
+    monkeypatch.setattr(features, "scan_features", refuse)
+    for preset in ("wasi_snapshot_preview1", "cosmwasm", "stylus", "proxy-wasm"):
+        Checker(load_presets([preset])).check_path(path)
+    with pytest.raises(AssertionError, match="scanned"):
+        F.soroban_checker().check_path(path)
+
+
+def test_a_decoded_module_without_its_bytes_is_not_passed(tmp_path: Path) -> None:
+    path = build(tmp_path, "floats", CASES["floats"][0])
+    module = decode_bytes(path.read_bytes())
+    checker = F.soroban_checker()
+    assert [f.subject for f in checker.check_module(module, str(path))] == ["floats"]  # read from the file
+    (finding,) = checker.check_module(module)  # no file: said, not passed
+    assert finding.subject == "wasm-features" and "not checked" in finding.message
+
+
+def test_damaged_code_is_unknown_at_an_offset_never_an_exception(tmp_path: Path) -> None:
+    """Every byte of the code and the other sections the scan reads, changed in turn: the scan answers with uses
+    (``unknown`` where it cannot read), and the check with findings."""
+    import random
+
+    from wasmlint.decode.reader import DecodeError
+
+    path = build(tmp_path, "accepted", ACCEPTED)
+    data = path.read_bytes()
+    rng = random.Random(7)
+    checker = F.soroban_checker()
+    unknown = 0
+    for pos in range(8, len(data)):
+        for value in (0x00, 0xFF, 0xFD, 0x80, rng.randrange(256)):
+            damaged = bytearray(data)
+            damaged[pos] = value
+            try:
+                module = decode_bytes(bytes(damaged))
+            except DecodeError:
+                continue
+            uses = scan_features(bytes(damaged), module)
+            unknown += any(use.feature == "unknown" for use in uses)
+            checker.check_bytes(bytes(damaged))
+    assert unknown > 10
