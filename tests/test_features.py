@@ -165,6 +165,69 @@ def test_soroban_corpus_modules_agree_with_wasm_tools(path: Path) -> None:
     assert (refused == []) == accepted, (refused, said)
 
 
+def every_core_module() -> list[Path]:
+    found = []
+    for path in sorted((ROOT / "corpus").rglob("*.wasm")):
+        if decode_bytes(path.read_bytes()).kind == "module":
+            found.append(path)
+    return found
+
+
+@pytest.mark.parametrize("path", every_core_module(), ids=lambda p: str(p.relative_to(ROOT / "corpus")))
+def test_every_real_corpus_module_is_refused_exactly_when_wasm_tools_refuses_it(path: Path) -> None:
+    """The corpus's modules from real toolchains (Go, Zig, Rust, Clang, AssemblyScript ...), against Soroban's
+    set: Zig's call_indirect with its table index written as a five-byte LEB128 is refused, as Soroban refuses it
+    ("reference-types not enabled: zero byte expected")."""
+    if not F.validates(path, "all")[0]:
+        pytest.skip("not valid with every feature on: not a question of features")
+    accepted, said = F.validates(path, F.reference_features())
+    refused = F.refused_by_wasmlint(F.soroban_checker(), path)
+    assert (refused == []) == accepted, (refused, said)
+    if refused and "unknown" not in refused:
+        assert F.validates(path, F.with_named(F.reference_features(), refused))[0], refused
+
+
+def assemble(code: bytes, *, table: bool = False) -> bytes:
+    """A module of one function () -> () with ``code`` as its body, one memory, and a funcref table if asked:
+    for encodings WAT cannot write (over-long LEB128 immediates)."""
+
+    def section(ident: int, payload: bytes) -> bytes:
+        assert len(payload) < 128
+        return bytes([ident, len(payload)]) + payload
+
+    body = b"\x00" + code + b"\x0b"
+    return (
+        b"\x00asm\x01\x00\x00\x00"
+        + section(1, b"\x01\x60\x00\x00")
+        + section(3, b"\x01\x00")
+        + (section(4, b"\x01\x70\x00\x01") if table else b"")
+        + section(5, b"\x01\x00\x01")
+        + section(10, bytes([1, len(body)]) + body)
+    )
+
+
+OVERLONG = {  # name: (body, table?, what wasmlint names, what wasm-tools needs added)
+    "call_indirect-table-0-overlong": (b"\x41\x00\x11\x00\x80\x00", True, ["reference_types"], "reference-types"),
+    "call_indirect-type-overlong": (b"\x41\x00\x11\x80\x00\x00", True, [], ""),
+    "memory.size-0-overlong": (b"\x3f\x80\x00\x1a", False, ["multi_memory"], "multi-memory"),
+    "memory.grow-0-overlong": (b"\x41\x00\x40\x80\x00\x1a", False, ["multi_memory"], "multi-memory"),
+    "memory.fill-0-overlong": (b"\x41\x00\x41\x00\x41\x00\xfc\x0b\x80\x00", False, [], ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERLONG))
+def test_a_reserved_zero_byte_written_longer_needs_the_proposal_that_gave_it_a_meaning(
+    tmp_path: Path, name: str
+) -> None:
+    code, table, named, needs = OVERLONG[name]
+    path = tmp_path / f"{name}.wasm"
+    path.write_bytes(assemble(code, table=table))
+    reference = F.reference_features()
+    assert F.validates(path, reference)[0] == (not named)
+    assert F.validates(path, f"{reference},{needs}" if needs else reference)[0]
+    assert F.refused_by_wasmlint(F.soroban_checker(), path) == named
+
+
 @pytest.fixture(scope="module")
 def smith_slice(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, bool, str, list[str], bool | None]]:
     directory = tmp_path_factory.mktemp("features")

@@ -377,15 +377,22 @@ class _Scan:
                     r.u32()
         elif opcode in (0x11, 0x13):  # call_indirect, return_call_indirect
             r.u32()
-            if r.u32() != 0:
-                self.use("reference_types", where, "an indirect call through a table other than 0", start)
+            first = r.peek()
+            table = r.u32()
+            if table != 0:
+                self.use("reference_types", where, f"an indirect call through table {table}", start)
+            elif first != 0:  # wasmparser reads the MVP's reserved byte: anything but 0x00 needs reference types
+                self.use("reference_types", where, "an indirect call with table index 0 as an over-long LEB128", start)
         elif opcode == 0x23:  # global.get
             index = r.u32()
             if constant and index >= self.imported_globals:
                 self.use("gc", where, f"global.get of a defined global ({index}) in a constant expression", start)
-        elif opcode in (0x3F, 0x40):  # memory.size, memory.grow
-            if r.u32() != 0:
-                self.use("multi_memory", where, "a memory index other than 0", start)
+        elif opcode in (0x3F, 0x40):  # memory.size, memory.grow: the reserved byte, as for call_indirect
+            first = r.peek()
+            memory = r.u32()
+            if memory != 0 or first != 0:
+                what = f"memory {memory}" if memory else "memory index 0 as an over-long LEB128"
+                self.use("multi_memory", where, what, start)
         elif opcode in _ONE_INDEX:
             r.u32()
         elif 0x28 <= opcode <= 0x3E:
