@@ -3,8 +3,8 @@
 A function body has a length but its instructions do not: to walk one, a reader must know every instruction's
 immediates. These tables say what follows each opcode (of the core set and its prefixed extensions: 0xFB GC, 0xFC
 saturating truncation, bulk memory and tables, 0xFD SIMD, 0xFE atomics) and the helpers read the immediates that
-are not a plain count of u32s. Walkers (``hosts/start.py``: what a start function calls; ``features.py``: which
-wasm features a module uses) decide what an instruction means; an opcode absent from these tables is one no walker
+are not a plain count of u32s. Walkers (``hosts/start.py``: what a start function calls; ``code_features.py``: which
+wasm features code uses) decide what an instruction means; an opcode absent from these tables is one no walker
 knows, and each says so rather than guess its length.
 """
 

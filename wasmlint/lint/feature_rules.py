@@ -33,7 +33,8 @@ def refused_features(info: PresetInfo) -> tuple[str, ...]:
 
 
 def feature_findings(path: str, module: Module, info: PresetInfo, data: DataSource | None) -> list[Finding]:
-    from ..decode.features import UNKNOWN, scan_features
+    from ..decode.code_features import UNKNOWN
+    from ..decode.features import scan_features
     from .checks import finding
 
     refused = refused_features(info)
