@@ -6,7 +6,8 @@ returns; ``run`` decodes files, finds their configuration and funnels every find
 ``per_module`` is its step for one decoded module, which ``checker`` (the library's ``Checker``) shares, for
 modules given as bytes, paths or values.
 For versioned hosts, ``markers`` reads the version a module declares (exports, custom sections, memories),
-``versions`` picks the preset versions and host release a module is checked against, and ``module_rules`` applies
-what a preset's host refuses about a module's shape. ``world`` checks a component against the host's WIT world,
-and ``stream`` runs a batch file by file (in workers with ``-j``) so that output streams.
+``versions`` picks the preset versions and host release a module is checked against, ``module_rules`` applies
+what a preset's host refuses about a module's shape, and ``feature_rules`` the wasm features it refuses. ``world``
+checks a component against the host's WIT world, and ``stream`` runs a batch file by file (in workers with ``-j``)
+so that output streams.
 """

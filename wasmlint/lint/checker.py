@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..decode.module import decode_bytes, decode_path
@@ -23,6 +24,7 @@ from ..decode.reader import DecodeError
 from ..manifest.values import RUN_PHASE, Manifest, ManifestError, Phase
 from ..model import Module
 from .diagnostics import Finding, sorted_findings
+from .feature_rules import DataSource, file_bytes
 from .per_module import check_decoded, read_failure
 from .rules import RULES_BY_CODE, enabled_codes
 
@@ -80,7 +82,7 @@ class Checker:
             return self._selected([read_failure(path, exc)])
         from ..decode.component import decode_component
 
-        return self._check(path, module, lambda: decode_component(data))
+        return self._check(path, module, lambda: decode_component(data), lambda: data)
 
     def check_path(self, path: str | os.PathLike[str]) -> list[Finding]:
         """The findings about the file at ``path``; a file that cannot be read or decoded is one WL001 finding."""
@@ -91,15 +93,17 @@ class Checker:
             return self._selected([read_failure(shown, exc)])
         from ..decode.component import decode_component_path
 
-        return self._check(shown, module, lambda: decode_component_path(shown))
+        return self._check(shown, module, lambda: decode_component_path(shown), partial(file_bytes, shown))
 
     def check_module(self, module: Module, path: str = BYTES_PATH) -> list[Finding]:
         """The findings about a decoded core module. A component is checked against a world from its bytes or
         path (``decode_bytes`` lists nothing of it): this raises ValueError for one when the manifest names a world.
+        A preset that refuses wasm features (WL509) reads the module's code from the file at ``path``; with no such
+        file, WL509 says the features were not checked.
         """
-        return self._check(path, module, _no_component)
+        return self._check(path, module, _no_component, partial(file_bytes, path))
 
-    def _check(self, path: str, module: Module, component: Callable[[], Component]) -> list[Finding]:
+    def _check(self, path: str, module: Module, component: Callable[[], Component], data: DataSource) -> list[Finding]:
         outcome = check_decoded(
             path,
             module,
@@ -109,6 +113,7 @@ class Checker:
             component=component,
             views=self._views,
             world=self.world,
+            data=data,
         )
         if outcome.failure is not None:  # not reached: the configuration was validated when the checker was built
             raise ManifestError(self.manifest.path, None, outcome.failure)

@@ -20,6 +20,7 @@ from .diagnostics import Finding, Location
 
 if TYPE_CHECKING:
     from ..decode.wit import Component
+    from .feature_rules import DataSource
 
 
 class ModuleOutcome(Record):
@@ -45,15 +46,17 @@ def check_decoded(
     component: Callable[[], Component],
     views: dict[object, Manifest] | None = None,
     world: tuple[str, Component] | None = None,
+    data: DataSource | None = None,
 ) -> ModuleOutcome:
     """Every finding about ``module`` (decoded from ``path``) against ``manifest`` in ``phases``, before rule
     selection. ``component`` decodes the component when ``module`` is one and the manifest names a world (it may
     raise DecodeError or OSError); ``views`` keeps the manifests in force between modules of one run; ``world`` is the
-    manifest's world (qualified name, world), loaded by the caller, else here."""
+    manifest's world (qualified name, world), loaded by the caller, else here; ``data`` gives the module's bytes,
+    read only for a preset that refuses wasm features."""
     if module.kind == "component" and manifest.world is not None:
         return _component_outcome(path, manifest, phases, component, world)
     if manifest.versioned or host_versions:
-        return _versioned_outcome(path, module, manifest, phases, host_versions, views)
+        return _versioned_outcome(path, module, manifest, phases, host_versions, views, data)
     return ModuleOutcome(check_module(path, module, manifest, phases))
 
 
@@ -71,6 +74,7 @@ def _versioned_outcome(
     phases: Sequence[Phase],
     asked: tuple[str, ...],
     views: dict[object, Manifest] | None,
+    data: DataSource | None = None,
 ) -> ModuleOutcome:
     """The findings against each host release asked for (the newest declared by default), once each."""
     from .versions import advise, host_versions_to_check, select
@@ -83,7 +87,7 @@ def _versioned_outcome(
         return ModuleOutcome(failure=releases, counted=False)
     found: dict[Finding, None] = {}
     for release in releases:
-        view, context, marker_findings = select(path, module, manifest, release, views)
+        view, context, marker_findings = select(path, module, manifest, release, views, data)
         found.update(dict.fromkeys(marker_findings))
         found.update(dict.fromkeys(check_module(path, module, view, phases, context)))
     return ModuleOutcome(advise(list(found), manifest))

@@ -20,6 +20,7 @@ from ..model import Module
 from ..record import Record, field
 from .checks import unused_entries
 from .diagnostics import Finding
+from .feature_rules import file_bytes
 from .per_module import check_decoded, read_failure
 from .rules import RULES_BY_CODE, enabled_codes
 
@@ -91,7 +92,14 @@ def run_check(
             result.findings.append(read_failure(path, exc))
             continue
         outcome = check_decoded(
-            path, module, config.manifest, selected, host_versions, component=partial(_component, path), views=views
+            path,
+            module,
+            config.manifest,
+            selected,
+            host_versions,
+            component=partial(_component, path),
+            views=views,
+            data=partial(file_bytes, path),
         )
         result.malformed |= outcome.malformed
         if outcome.failure is not None and outcome.failure not in result.failures:

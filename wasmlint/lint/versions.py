@@ -19,6 +19,7 @@ from .diagnostics import Finding, Location
 if TYPE_CHECKING:
     from ..manifest.presetinfo import PresetInfo
     from ..model import Import, Module
+    from .feature_rules import DataSource
 
 
 class Context(Record, frozen=False):
@@ -176,10 +177,16 @@ def _exports_in_force(manifest: Manifest, context: Context) -> list[ExportSpec]:
 
 
 def select(
-    path: str, module: Module, manifest: Manifest, host_version: str | None, views: dict[object, Manifest] | None = None
+    path: str,
+    module: Module,
+    manifest: Manifest,
+    host_version: str | None,
+    views: dict[object, Manifest] | None = None,
+    data: DataSource | None = None,
 ) -> tuple[Manifest, Context, list[Finding]]:
     """The manifest in force for ``module`` (its presets at the versions chosen), the context, marker findings.
-    ``views`` keeps the manifests in force between modules of one run, by manifest and versions chosen."""
+    ``views`` keeps the manifests in force between modules of one run, by manifest and versions chosen; ``data``
+    gives the module's bytes to a preset that refuses wasm features (``feature_rules``)."""
     from .markers import capability_findings, read_marker, version_findings
 
     findings: list[Finding] = []
@@ -189,9 +196,11 @@ def select(
     pins = dict(manifest.preset_pins)
     for info in manifest.preset_info:
         if info.extra:
+            from .feature_rules import feature_findings
             from .module_rules import module_findings
 
             findings.extend(module_findings(path, module, info, *context.release_for(info)))
+            findings.extend(feature_findings(path, module, info, data))
         reading = read_marker(path, module, info) if info.marker else None
         if reading is not None:
             findings.extend(reading.findings)

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""A long campaign for WL509's wasm features: wasmlint against ``wasm-tools validate --features`` on smith modules.
+
+    python scripts/feature_campaign.py --count 5000 --seed 7
+    python scripts/feature_campaign.py --seed 7 --start 1234 --count 1 --keep /tmp/one   # rebuild one module
+
+The modules and the reference are ``tests/feature_reference.py``'s (a base of what Soroban accepts, one smith
+profile per proposal). For each module: wasmlint's verdict (any refused feature, WL509, through the library's
+``Checker`` with the ``soroban`` preset) must be wasm-tools' with the preset's ``wasm_features_reference``; and
+for a refused module, wasm-tools with the features wasmlint named added must accept it (``--no-naming`` skips
+that second call). Disagreements are printed and the modules kept in ``--out`` (default
+``$TMPDIR/wasmlint-feature-mismatches``). Exit status: 0 when nothing disagreed, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import feature_reference as F  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000, help="modules to try (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="campaign seed (default 0)")
+    parser.add_argument("--start", type=int, default=0, help="index of the first module (default 0)")
+    parser.add_argument("--no-naming", action="store_true", help="check verdicts only")
+    parser.add_argument("--keep", type=Path, help="keep every module in this directory")
+    parser.add_argument(
+        "--out", type=Path, default=Path(tempfile.gettempdir()) / "wasmlint-feature-mismatches", help="mismatches"
+    )
+    args = parser.parse_args(argv)
+    checker = F.soroban_checker()
+    reference = F.reference_features()
+    counts: collections.Counter[str] = collections.Counter()
+    by_profile: collections.Counter[tuple[str, str]] = collections.Counter()
+    named: collections.Counter[str] = collections.Counter()
+    bad = 0
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = args.keep or Path(scratch)
+        directory.mkdir(parents=True, exist_ok=True)
+        for n in range(args.start, args.start + args.count):
+            made = F.smith_module(directory, args.seed, n)
+            if made is None:
+                counts["declined by smith"] += 1
+                continue
+            ident, path = made
+            accepted, said = F.validates(path, reference)
+            refused = F.refused_by_wasmlint(checker, path)
+            named.update(refused)
+            verdict = "accepted" if accepted else "refused"
+            by_profile[ident.split(f"-{args.seed}-")[0], verdict] += 1
+            problem = None
+            if accepted == bool(refused):
+                problem = f"verdict: wasm-tools {verdict} ({said[-160:]}), wasmlint refused {refused}"
+            elif refused and "unknown" not in refused and not args.no_naming:
+                enough, still = F.validates(path, F.with_named(reference, refused))
+                counts["named enough" if enough else "named too few"] += 1
+                if not enough:
+                    problem = f"naming: wasmlint named {refused}; wasm-tools still refuses: {still[-160:]}"
+            counts[verdict] += 1
+            if problem is not None:
+                bad += 1
+                print(f"{ident}: {problem}")
+                args.out.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, args.out / path.name)
+    elapsed = time.monotonic() - began
+    print(f"{args.count} modules (seed {args.seed}, from {args.start}) in {elapsed:.0f} s: {dict(counts)}")
+    print("by profile: " + ", ".join(f"{p} {v} {c}" for (p, v), c in sorted(by_profile.items())))
+    print("features named: " + ", ".join(f"{f} {c}" for f, c in named.most_common()))
+    print(f"disagreements: {bad}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
