@@ -69,6 +69,10 @@ CASES: dict[str, tuple[str, dict[frozenset[str], set[str]]]] = {
         '(memory 1) (data "x")',
         {frozenset(PARITY | SIGN_EXT | WRITTEN | REFTYPES): {"bulk_memory"}},
     ),
+    "bulk-memory-passive-elements": (
+        "(table 1 funcref) (func $f) (elem func $f)",
+        {frozenset(PARITY | SIGN_EXT | WRITTEN | REFTYPES): {"bulk_memory"}},
+    ),
     "reference-types-operator": (
         "(table 1 funcref) (func (drop (table.size 0)))",
         {frozenset(EVERY): {"reference_types"}},

@@ -274,6 +274,9 @@ class _Scan(CodeWalker):
             flags = r.u32()
             if flags > 7:
                 raise DecodeError(start, f"malformed element segment flags {flags}")
+            if flags & 0x01:  # passive or declarative: wasmparser wants bulk memory for both
+                kind = "declarative" if flags & 0x02 else "passive"
+                self.use("bulk_memory", where, f"a {kind} element segment", start)
             if flags & 0x03 == 0x02 and r.u32() != 0:  # active, with a table index
                 self.use("reference_types", where, "a table index other than 0", start)
             if not flags & 0x01:  # active: an offset
