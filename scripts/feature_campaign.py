@@ -3,13 +3,17 @@
 
     python scripts/feature_campaign.py --count 5000 --seed 7
     python scripts/feature_campaign.py --seed 7 --start 1234 --count 1 --keep /tmp/one   # rebuild one module
+    python scripts/feature_campaign.py --preset cosmwasm --release 1.4 --count 2000       # one host release
 
-The modules and the reference are ``tests/feature_reference.py``'s (a base of what Soroban accepts, one smith
+The modules and the reference are ``tests/feature_reference.py``'s (a base of what the host accepts, one smith
 profile per proposal). For each module: wasmlint's verdict (any refused feature, WL509, through the library's
-``Checker`` with the ``soroban`` preset) must be wasm-tools' with the preset's ``wasm_features_reference``; and
-for a refused module, wasm-tools with the features wasmlint named added must accept it (``--no-naming`` skips
-that second call). Disagreements are printed and the modules kept in ``--out`` (default
-``$TMPDIR/wasmlint-feature-mismatches``). Exit status: 0 when nothing disagreed, 1 otherwise.
+``Checker`` with the preset) must be the reference's. For ``soroban`` (one set for every release) that is
+wasm-tools with the preset's ``wasm_features_reference``, and for a refused module wasm-tools with the features
+wasmlint named added must accept it (``--no-naming`` skips that second call). For a preset whose set changes per
+host release (``cosmwasm``: ``--release``, default its newest) it is wasm-tools with that release's ``reference``
+and no operator, in ``wasm-tools print``'s function bodies, of a feature the release refuses as operators.
+Disagreements are printed and the modules kept in ``--out`` (default ``$TMPDIR/wasmlint-feature-mismatches``).
+Exit status: 0 when nothing disagreed, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -35,12 +39,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=int, default=0, help="index of the first module (default 0)")
     parser.add_argument("--no-naming", action="store_true", help="check verdicts only")
     parser.add_argument("--keep", type=Path, help="keep every module in this directory")
+    parser.add_argument("--preset", default=F.PRESET, help=f"the preset (default {F.PRESET})")
+    parser.add_argument("--release", help="the host release, for a preset with a set per release (default newest)")
     parser.add_argument(
         "--out", type=Path, default=Path(tempfile.gettempdir()) / "wasmlint-feature-mismatches", help="mismatches"
     )
     args = parser.parse_args(argv)
-    checker = F.soroban_checker()
-    reference = F.reference_features()
+    if args.preset == F.PRESET:
+        checker = F.soroban_checker()
+        reference = F.reference_features()
+        base, profiles, names, entry = F.BASE, F.PROFILES, F.feature_names(), None
+    else:
+        (info,) = F.load_presets([args.preset]).preset_info
+        release = args.release or info.host_versions[-1]
+        checker = F.release_checker(args.preset, release)
+        entry = F.entry_for(args.preset, release)
+        reference = str(entry["reference"])
+        base, profiles, names = F.COSMWASM_BASE, F.COSMWASM_PROFILES, F.feature_names()
+        print(f"{args.preset} {release}: reference {reference}; refused as operators {entry['refused_operators']}")
     counts: collections.Counter[str] = collections.Counter()
     by_profile: collections.Counter[tuple[str, str]] = collections.Counter()
     named: collections.Counter[str] = collections.Counter()
@@ -50,20 +66,24 @@ def main(argv: list[str] | None = None) -> int:
         directory = args.keep or Path(scratch)
         directory.mkdir(parents=True, exist_ok=True)
         for n in range(args.start, args.start + args.count):
-            made = F.smith_module(directory, args.seed, n)
+            made = F.smith_module(directory, args.seed, n, base, profiles)
             if made is None:
                 counts["declined by smith"] += 1
                 continue
             ident, path = made
-            accepted, said = F.validates(path, reference)
-            refused = F.refused_by_wasmlint(checker, path)
+            if entry is None:
+                accepted, said = F.validates(path, reference)
+                refused = F.refused_by_wasmlint(checker, path)
+            else:
+                accepted, said = F.host_accepts(path, entry)
+                refused = F.feature_refusals(checker, path, names)
             named.update(refused)
             verdict = "accepted" if accepted else "refused"
             by_profile[ident.split(f"-{args.seed}-")[0], verdict] += 1
             problem = None
             if accepted == bool(refused):
                 problem = f"verdict: wasm-tools {verdict} ({said[-160:]}), wasmlint refused {refused}"
-            elif refused and "unknown" not in refused and not args.no_naming:
+            elif refused and "unknown" not in refused and not args.no_naming and entry is None:
                 enough, still = F.validates(path, F.with_named(reference, refused))
                 counts["named enough" if enough else "named too few"] += 1
                 if not enough:

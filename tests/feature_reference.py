@@ -16,6 +16,7 @@ import os
 import random
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import reference as R
 
@@ -124,16 +125,23 @@ def validates(path: str | os.PathLike[str], features: str) -> tuple[bool, str]:
     return proc.returncode == 0, proc.stderr.strip()
 
 
-def smith_module(directory: str | os.PathLike[str], seed: int, n: int) -> tuple[str, Path] | None:
-    """Module ``n`` of seed ``seed`` under profile ``n mod len(PROFILES)``: (id, path), or None when smith
-    declines its bytes."""
-    names = list(PROFILES)
+def smith_module(
+    directory: str | os.PathLike[str],
+    seed: int,
+    n: int,
+    base: dict[str, str] | None = None,
+    profiles: dict[str, dict[str, str]] | None = None,
+) -> tuple[str, Path] | None:
+    """Module ``n`` of seed ``seed`` under profile ``n mod len(profiles)`` (default Soroban's :data:`BASE` and
+    :data:`PROFILES`): (id, path), or None when smith declines its bytes."""
+    profiles = PROFILES if profiles is None else profiles
+    names = list(profiles)
     profile = names[n % len(names)]
     rng = random.Random(f"{seed}:{n}")
     data = rng.randbytes(rng.randrange(256, 4000))
     ident = f"{profile}-{seed}-{n}"
     path = Path(directory) / f"{ident}.wasm"
-    options = {**BASE, **PROFILES[profile]}
+    options = {**(BASE if base is None else base), **profiles[profile]}
     proc = subprocess.run(
         [R.tool("wasm-tools"), "smith", *[f"{flag}={value}" for flag, value in options.items()], "-o", str(path)],
         input=data,
@@ -162,3 +170,101 @@ def with_named(reference: str, named: list[str]) -> str:
     """The reference set plus the features wasmlint named (in wasm-tools' spelling), and ``gc-types``: wasm-tools
     gates every reference type but funcref behind that internal feature, which has no wasmi counterpart."""
     return ",".join([reference, "gc-types", *(feature.replace("_", "-") for feature in named)])
+
+
+# --- presets whose refusals change between host releases (CosmWasm) ------------------------------------------------
+
+COSMWASM_BASE = {**BASE, "--bulk-memory-enabled": "false", "--sign-extension-ops-enabled": "false"}
+"""The MVP without floats: what every cosmwasm-vm release accepts."""
+
+COSMWASM_PROFILES: dict[str, dict[str, str]] = {
+    **{name: {**options, "--max-tables": "1"} for name, options in PROFILES.items()},
+    "sign-extension": {"--sign-extension-ops-enabled": "true"},
+    "bulk-memory": {"--bulk-memory-enabled": "true"},
+    "floats-2": {"--allow-floats": "true", "--multi-value-enabled": "true"},
+}
+"""Soroban's profiles with one table at most (a second table is the ``table_count`` limit's from 1.3, and before
+it a count parity-wasm lets through: the WAT cases prove that), and the two proposals Soroban's base has on."""
+
+
+def release_entries(preset: str) -> list[dict[str, Any]]:
+    """The preset's ``wasm_features_by_release`` entries, oldest first."""
+    (info,) = load_presets([preset]).preset_info
+    rules = info.extra_value("module-rules")
+    assert isinstance(rules, dict)
+    entries = rules["wasm_features_by_release"]
+    assert isinstance(entries, list)
+    return entries
+
+
+def entry_for(preset: str, release: str) -> dict[str, Any]:
+    """The entry in force at ``release`` (by the preset's own host releases)."""
+    (info,) = load_presets([preset]).preset_info
+    axis = info.host_versions
+    for entry in release_entries(preset):
+        since, until = entry["since"], entry.get("until")
+        if axis.index(since) <= axis.index(release) and (until is None or axis.index(release) < axis.index(until)):
+            return entry
+    raise AssertionError(f"no entry for {release}")
+
+
+_BULK_OPERATORS = {"memory.init", "data.drop", "memory.copy", "memory.fill", "table.init", "elem.drop", "table.copy"}
+_REFERENCE_OPERATORS = {"ref.null", "ref.is_null", "ref.func", "table.get", "table.set", "table.size", "table.grow"}
+
+
+def operator_features(path: str | os.PathLike[str]) -> set[str]:
+    """Which of floats, bulk memory and reference types the module's function bodies use by an operator, read
+    from ``wasm-tools print`` (the text of each instruction of each ``(func``): the reference for what CosmWasm's
+    Gatekeeper refuses, which ``wasm-tools validate`` cannot say (it accepts or refuses a proposal as a whole)."""
+    text = subprocess.run(
+        [R.tool("wasm-tools"), "print", os.fspath(path)], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    found: set[str] = set()
+    in_func = False
+    for line in text.split("\n"):
+        if line.startswith("  (") and not line.startswith("   "):
+            in_func = line.startswith("  (func")
+            continue
+        stripped = line.strip()
+        if not in_func or not stripped or stripped[0] in "();":
+            continue
+        op = stripped.split()[0]
+        if op.startswith(("f32.", "f64.")) or "_f32" in op or "_f64" in op:
+            found.add("floats")
+        if op in _BULK_OPERATORS:
+            found.add("bulk_memory")
+        if op in _REFERENCE_OPERATORS or op == "table.fill" or (op == "select" and "(result" in stripped):
+            found.add("reference_types")
+    return found
+
+
+def host_accepts(path: str | os.PathLike[str], entry: dict[str, Any]) -> tuple[bool, str]:
+    """The reference verdict for one release's entry: ``wasm-tools validate --features=REFERENCE`` accepts the
+    module, and no function body uses by an operator a feature the entry refuses as operators."""
+    accepted, said = validates(path, str(entry["reference"]))
+    if not accepted:
+        return False, said
+    operators = operator_features(path) & set(entry.get("refused_operators", ()))
+    return (not operators, f"operators of {sorted(operators)} in code" if operators else "")
+
+
+def feature_names() -> set[str]:
+    """Every feature name a preset refuses, and ``unknown``: the WL509 subjects that are wasm features."""
+    names = {"unknown"}
+    for entry in release_entries("cosmwasm"):
+        names |= set(entry["refused"]) | set(entry.get("refused_operators", ()))
+    (info,) = load_presets(["soroban"]).preset_info
+    rules = info.extra_value("module-rules")
+    assert isinstance(rules, dict)
+    return names | set(rules["wasm_features_refused"])
+
+
+def release_checker(preset: str, release: str) -> Checker:
+    return Checker(load_presets([preset]), select=["WL509"], host_versions=[release])
+
+
+def feature_refusals(checker: Checker, path: Path, names: set[str]) -> list[str]:
+    """The WL509 subjects that are wasm features (not the preset's shape limits), sorted."""
+    return sorted(
+        f.subject for f in checker.check_bytes(path.read_bytes(), str(path)) if f.code == "WL509" and f.subject in names
+    )

@@ -4,8 +4,9 @@ The half of ``features`` that reads code, with the instruction set's encoding (`
 that belongs to a proposal (floats, tail calls, reference types, SIMD, atomics, GC ...), each immediate that does
 (a block type given by a type index, a second table or memory, a typed ``select``), and the reserved bytes that
 wasmparser before the reference-types and multi-memory proposals reads as exactly ``0x00``. ``CodeWalker`` notes
-each use through ``use`` and each value type through ``value``, which the module scan (``features._Scan``)
-provides; an opcode it does not know is the feature ``unknown``, and the walk of that body stops there.
+each use through ``use`` (an opcode of a function body as an operator use: what CosmWasm's Gatekeeper reads) and
+each value type through ``value``, which the module scan (``features._Scan``) provides; an opcode it does not know
+is the feature ``unknown``, and the walk of that body stops there.
 """
 
 from __future__ import annotations
@@ -70,8 +71,11 @@ class CodeWalker:
     """Walks code for the features it uses; the subclass says what a use is (``use``, ``value``)."""
 
     imported_globals = 0
+    in_body = ""
+    """``operator`` while the walk is in a function body (not a constant expression): the kind of its opcodes' uses
+    (``features.FeatureUse.kind``)."""
 
-    def use(self, feature: str, where: str, what: str, offset: int) -> None:
+    def use(self, feature: str, where: str, what: str, offset: int, kind: str = "") -> None:
         raise NotImplementedError
 
     def value(self, value: str, where: str, what: str, offset: int) -> None:
@@ -79,13 +83,14 @@ class CodeWalker:
 
     def expression(self, r: Reader, where: str, *, constant: bool) -> None:
         """Walk a function body (to its end) or one constant expression (to its ``end``)."""
+        self.in_body = "" if constant else "operator"
         while not r.at_end():
             start = r.pos
             opcode = r.u8()
             if opcode == 0x0B and constant:
                 return
             for feature in _OPCODE_FEATURES.get(opcode, ()):
-                self.use(feature, where, f"opcode 0x{opcode:02x}", start)
+                self.use(feature, where, f"opcode 0x{opcode:02x}", start, self.in_body)
             if constant and opcode in _CONST_ARITHMETIC:
                 self.use("extended_const", where, f"opcode 0x{opcode:02x} in a constant expression", start)
             if not self.immediates(r, opcode, where, start, constant):
@@ -155,7 +160,7 @@ class CodeWalker:
         if prefix == 0xFB:
             if sub not in FB_IMMEDIATES:
                 return False
-            self.use("gc", where, what, start)
+            self.use("gc", where, what, start, self.in_body)
             for item in FB_IMMEDIATES[sub]:
                 if item == "u":
                     r.u32()
@@ -168,7 +173,7 @@ class CodeWalker:
             if sub not in _FC_FEATURES:
                 return False
             for feature in _FC_FEATURES[sub]:
-                self.use(feature, where, what, start)
+                self.use(feature, where, what, start, self.in_body)
             immediates = [r.u32() for _ in range(FC_U32S.get(sub, 0))]
             if any(immediates[i] != 0 for i in _FC_MEMORY_INDICES.get(sub, ())):
                 self.use("multi_memory", where, "a memory index other than 0", start)
@@ -178,7 +183,7 @@ class CodeWalker:
         if prefix == 0xFD:
             if sub > FD_LAST:
                 return False
-            self.use("relaxed_simd" if sub >= 0x100 else "simd", where, what, start)
+            self.use("relaxed_simd" if sub >= 0x100 else "simd", where, what, start, self.in_body)
             if sub in FD_MEMARG or sub in FD_MEMARG_LANE:
                 self._memarg(r, where, start)
             if sub in FD_MEMARG_LANE or sub in FD_LANE:
@@ -186,7 +191,7 @@ class CodeWalker:
             elif sub in (12, 13):  # v128.const, i8x16.shuffle
                 r.skip(16)
             return True
-        self.use("threads", where, what, start)
+        self.use("threads", where, what, start, self.in_body)
         if sub == FE_FENCE:
             r.u8()
         elif fe_has_memarg(sub):

@@ -34,12 +34,37 @@ _ELEMENT_EXPRESSIONS = 0x04  # element segment flag: items are expressions
 
 
 class FeatureUse(Record):
-    """The first use of one feature: ``where`` names the function, type, import ... and ``what`` the use."""
+    """The first use of one feature: ``where`` names the function, type, import ... and ``what`` the use.
+    ``kind`` says what sort of use it is, for hosts that refuse a feature only in some uses: ``operator``, an opcode
+    of the proposal in a function body (CosmWasm's Gatekeeper reads operators, not types); ``count``, a second
+    table or memory (a number the validator compares, where a parser without the proposal reads them all); else
+    ``""``, any other use (a type, an encoding, a section)."""
 
     feature: str
     where: str
     what: str
     offset: int
+    kind: str = ""
+
+
+OPERATOR, COUNT = "operator", "count"
+"""The kinds of use that a host may refuse or accept apart from the others (``FeatureUse.kind``)."""
+
+
+GC_TYPES = "gc_types"
+"""wasmparser's gate (``gc-types`` in wasm-tools) for every reference type but funcref and exnref: not a proposal,
+so ``valtype_features`` leaves it out, but a host whose validator leaves it off (CosmWasm 3.0 enables reference
+types without it) refuses ``externref``."""
+
+
+def gc_typed(value: ValType) -> bool:
+    """Whether ``value`` is a reference type that wasmparser's ``gc-types`` gates: one of an abstract heap type
+    other than func and exn (``externref``, ``anyref``, ``nullfuncref`` ...); ``(ref N)`` of a type index is not."""
+    if not value.startswith("("):
+        return value.endswith("ref") and value not in ("funcref", "exnref")
+    heap = value.removeprefix("(ref ").removeprefix("null ")[:-1]
+    heap = heap.removeprefix("(shared ").removesuffix(")")
+    return not heap.isdigit() and heap not in ("func", "exn")
 
 
 def valtype_features(value: ValType) -> tuple[str, ...]:
@@ -68,8 +93,9 @@ def valtype_features(value: ValType) -> tuple[str, ...]:
 
 
 def scan_features(data: Buffer, module: Module) -> list[FeatureUse]:
-    """The first use of each feature ``module`` (decoded from ``data``) uses, in file order. ``unknown`` is where
-    the scan could not go on (an instruction it does not know, or bytes it cannot read)."""
+    """The first use of each feature ``module`` (decoded from ``data``) uses, in file order: the first of each
+    kind (``FeatureUse.kind``), so a host that refuses only some kinds of use finds its first refused one.
+    ``unknown`` is where the scan could not go on (an instruction it does not know, or bytes it cannot read)."""
     scan = _Scan(data, module)
     for section in module.sections:
         r = Reader(data, section.offset + 1)
@@ -86,19 +112,21 @@ class _Scan(CodeWalker):
     def __init__(self, data: Buffer, module: Module) -> None:
         self.data = data
         self.module = module
-        self.first: dict[str, FeatureUse] = {}
+        self.first: dict[tuple[str, str], FeatureUse] = {}
         self.imported_functions = len(module.imports_of("func"))
         self.imported_globals = len(module.imports_of("global"))
         self.tables = 0  # tables and memories so far, imported or defined
         self.memories = 0
 
-    def use(self, feature: str, where: str, what: str, offset: int) -> None:
-        if feature not in self.first:
-            self.first[feature] = FeatureUse(feature, where, what, offset)
+    def use(self, feature: str, where: str, what: str, offset: int, kind: str = "") -> None:
+        if (feature, kind) not in self.first:
+            self.first[feature, kind] = FeatureUse(feature, where, what, offset, kind)
 
     def value(self, value: ValType, where: str, what: str, offset: int) -> None:
         for feature in valtype_features(value):
             self.use(feature, where, f"{what} {value}", offset)
+        if gc_typed(value):
+            self.use(GC_TYPES, where, f"{what} {value}", offset)
 
     def _imports(self, r: Reader) -> None:
         for _ in range(r.u32()):
@@ -194,7 +222,7 @@ class _Scan(CodeWalker):
             self.use("shared_everything_threads", where, "a shared table", offset)
         self.tables += 1
         if self.tables > 1:
-            self.use("reference_types", where, "a second table", offset)
+            self.use("reference_types", where, "a second table", offset, COUNT)
 
     def _memory(self, r: Reader, where: str, offset: int) -> None:
         if r.peek() & LIMITS_PAGE_SIZE:
@@ -206,7 +234,7 @@ class _Scan(CodeWalker):
             self.use("threads", where, "a shared memory", offset)
         self.memories += 1
         if self.memories > 1:
-            self.use("multi_memory", where, "a second memory", offset)
+            self.use("multi_memory", where, "a second memory", offset, COUNT)
 
     def _global(self, global_type: GlobalType, where: str, offset: int) -> None:
         self.value(global_type.value, where, "a global of type", offset)
@@ -246,6 +274,9 @@ class _Scan(CodeWalker):
             flags = r.u32()
             if flags > 7:
                 raise DecodeError(start, f"malformed element segment flags {flags}")
+            if flags & 0x01:  # passive or declarative: wasmparser wants bulk memory for both
+                kind = "declarative" if flags & 0x02 else "passive"
+                self.use("bulk_memory", where, f"a {kind} element segment", start)
             if flags & 0x03 == 0x02 and r.u32() != 0:  # active, with a table index
                 self.use("reference_types", where, "a table index other than 0", start)
             if not flags & 0x01:  # active: an offset

@@ -117,3 +117,17 @@ def function_bodies(data: Buffer, section_offset: int) -> list[tuple[int, int]]:
         found.append((r.pos, r.pos + length))
         r.skip(length)
     return found
+
+
+def declared_locals(data: Buffer, section_offset: int) -> list[tuple[int, int]]:
+    """(start, count) of each function body of the code section at ``section_offset``: the locals its declarations
+    add up to (its parameters are not locals here), read from the declarations alone, the instructions skipped."""
+    found = []
+    for start, end in function_bodies(data, section_offset):
+        r = Reader(data, start, end)
+        count = 0
+        for _ in range(r.u32()):
+            count += r.u32()
+            valtype(r)
+        found.append((start, count))
+    return found

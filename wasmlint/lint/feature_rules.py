@@ -1,12 +1,16 @@
 """The wasm features a preset's host refuses (WL509): one finding per refused feature the module uses.
 
-A preset lists them in ``[preset] module-rules`` as ``wasm_features_refused`` (Soroban's: what its wasmi turns
-off, and what that wasmi cannot do at all), with ``wasm_features_about`` saying why. The host refuses the whole
-module at upload when any function, type, global, table, segment or import uses one, so each is reported once, at
-its first use (``decode/features.py``). The code is read only for such a preset, and only then are the module's
-bytes needed: ``data`` gives them lazily (None when the caller has only the decoded module, which is then reported
-as not checkable rather than passed). A use the scan cannot read is reported as ``unknown``: the module may use a
-refused feature past it.
+A preset lists them in ``[preset] module-rules``: either one list for every release, ``wasm_features_refused``
+(Soroban's: what its wasmi turns off, and what that wasmi cannot do at all), or a list per range of host releases,
+``wasm_features_by_release`` (CosmWasm's, whose parser, validator and Gatekeeper changed between releases). Each
+entry has ``since``/``until`` on the preset's axis; the features ``refused`` wherever used; those refused only as
+``refused_operators``, opcodes of a function body (CosmWasm's Gatekeeper reads operators, not types: before 1.5 a
+float parameter passes where ``f32.add`` does not); and the refused features whose count uses (a second table) the
+host accepts, ``accepted_counts`` (parity-wasm reads any number of tables). The host refuses the whole module at
+upload when it uses one, so each is reported once, at its first refused use (``decode/features.py``). The code is
+read only for such a preset, and only then are the module's bytes needed: ``data`` gives them lazily (None when
+the caller has only the decoded module, which is then reported as not checkable rather than passed). A use the
+scan cannot read is reported as ``unknown``: the module may use a refused feature past it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..manifest.axes import in_window
+from ..record import Record
 from .diagnostics import Finding, Location
 
 if TYPE_CHECKING:
@@ -25,41 +31,105 @@ DataSource = Callable[[], "Buffer | None"]
 """Gives the module's bytes when called, or None when they cannot be had."""
 
 
-def refused_features(info: PresetInfo) -> tuple[str, ...]:
-    """The features the preset's host refuses (empty when it lists none)."""
+class Refusal(Record):
+    """What a host refuses at one release: features wherever used, and features used by an operator only."""
+
+    refused: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+    """Refused only when an opcode of a function body uses them (``refused_operators``)."""
+    counts: tuple[str, ...] = ()
+    """Refused features whose count uses (a second table) the host accepts (``accepted_counts``)."""
+    patches: str = ""
+    """Which patch releases of the line have this set, when not all do (said beside the finding)."""
+    by_release: bool = False
+    """Whether the preset lists its refusals per release (findings then name the release)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.refused or self.operators)
+
+
+def _names(value: object) -> tuple[str, ...]:
+    return tuple(str(feature) for feature in value) if isinstance(value, list) else ()
+
+
+def refused_features(info: PresetInfo, release: str | None = None, axis: tuple[str, ...] = ()) -> Refusal:
+    """The features the preset's host refuses at ``release`` on ``axis`` (its newest entry when no release is
+    checked); empty when it lists none. Entries of the wrong shape are passed by (presets are data)."""
     rules = info.extra_value("module-rules")
-    refused = rules.get("wasm_features_refused") if isinstance(rules, dict) else None
-    return tuple(str(feature) for feature in refused) if isinstance(refused, list) else ()
+    if not isinstance(rules, dict):
+        return Refusal()
+    entries = rules.get("wasm_features_by_release")
+    if not isinstance(entries, list):
+        return Refusal(_names(rules.get("wasm_features_refused")))
+    found = Refusal()
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        since, until = entry.get("since"), entry.get("until")
+        if release is not None and not in_window(
+            release, since if isinstance(since, str) else None, until if isinstance(until, str) else None, axis
+        ):
+            continue
+        found = Refusal(
+            _names(entry.get("refused")),
+            _names(entry.get("refused_operators")),
+            _names(entry.get("accepted_counts")),
+            str(entry.get("patches", "")),
+            by_release=True,
+        )
+        if release is not None:
+            break
+    return found
 
 
-def feature_findings(path: str, module: Module, info: PresetInfo, data: DataSource | None) -> list[Finding]:
+def feature_findings(
+    path: str,
+    module: Module,
+    info: PresetInfo,
+    data: DataSource | None,
+    release: str | None = None,
+    axis: tuple[str, ...] = (),
+) -> list[Finding]:
     from ..decode.code_features import UNKNOWN
-    from ..decode.features import scan_features
+    from ..decode.features import COUNT, OPERATOR, scan_features
     from .checks import finding
 
-    refused = refused_features(info)
-    if not refused or module.kind != "module":
+    refusal = refused_features(info, release, axis)
+    if not refusal or module.kind != "module":
         return []
+    host = f"{info.host or info.name} {release}" if refusal.by_release and release else info.name
+    refused = (*refusal.refused, *(f"{f} (operators)" for f in refusal.operators))
     buffer = data() if data is not None else None
     if buffer is None:
         message = (
-            f"the module's bytes were not given, so the wasm features it uses (which {info.name} may refuse) "
+            f"the module's bytes were not given, so the wasm features it uses (which {host} may refuse) "
             "were not checked: check its bytes or its file"
         )
         return [finding("WL509", message, Location(path), subject="wasm-features")]
+    patches = f" ({refusal.patches})" if refusal.patches else ""
     found = []
+    reported: set[str] = set()
     for use in scan_features(buffer, module):
+        if use.feature in reported:
+            continue
         if use.feature == UNKNOWN:
             message = (
-                f"{use.where}: {use.what}; the wasm features used past it are unknown, and {info.name} refuses "
-                f"{', '.join(refused)}"
+                f"{use.where}: {use.what}; the wasm features used past it are unknown, and {host} refuses "
+                f"{', '.join(refused)}{patches}"
             )
-        elif use.feature in refused:
+        elif use.feature in refusal.refused and not (use.kind == COUNT and use.feature in refusal.counts):
             message = (
-                f"the module uses the wasm feature {use.feature} ({use.where}: {use.what}), which {info.name} refuses"
+                f"the module uses the wasm feature {use.feature} ({use.where}: {use.what}), which {host} refuses"
+                f"{patches}"
+            )
+        elif use.feature in refusal.operators and use.kind == OPERATOR:
+            message = (
+                f"the module uses the wasm feature {use.feature} in code ({use.where}: {use.what}), which {host} "
+                f"refuses{patches}: its operators are refused, its types are not"
             )
         else:
             continue
+        reported.add(use.feature)
         found.append(finding("WL509", message, Location(path, use.offset), subject=use.feature))
     return found
 

@@ -13,8 +13,10 @@ decided from the module model, each recognised by its key:
 A preset's ``[[preset.module-limits]]`` are the same kind of rule with numbers (CosmWasm's static checks before
 it stores a contract): each names its ``rule``, its limit (``max``, ``exactly``, ``unset``, ``kinds``), the host
 releases it applies to (``since``/``until``) and the host's own words (``vm_message``). Each rule a check below
-knows is enforced at the host release checked, one WL509 finding per breach; the others (``checked = false``:
-what wasmlint does not decode, such as locals) stay documentation.
+knows is enforced at the host release checked, one WL509 finding per breach; the others (``checked = false``)
+stay documentation. The locals rules (``function_locals``, ``function_locals_total``) read each function body's
+local declarations (``decode.instructions.declared_locals``), and so the module's bytes, only for a preset that
+has them in force.
 
 And a preset's ``export-families`` (exports named by a prefix, such as the IC's ``canister_query NAME``): each
 export of the family must be a function of the family's type, or the host refuses the module (WL202).
@@ -34,22 +36,32 @@ from .diagnostics import Finding, Location
 if TYPE_CHECKING:
     from ..manifest.presetinfo import PresetInfo
     from ..model import Module
+    from .feature_rules import DataSource
 
-TYPE, IMPORT, FUNCTION, TABLE, MEMORY = 1, 2, 3, 4, 5
+TYPE, IMPORT, FUNCTION, TABLE, MEMORY, CODE = 1, 2, 3, 4, 5, 10
 """The ids of the sections a breach points at."""
 
 
 def module_findings(
-    path: str, module: Module, info: PresetInfo, release: str | None = None, axis: tuple[str, ...] = ()
+    path: str,
+    module: Module,
+    info: PresetInfo,
+    release: str | None = None,
+    axis: tuple[str, ...] = (),
+    data: DataSource | None = None,
 ) -> list[Finding]:
-    """WL509 and WL202 findings of ``module`` against ``info``'s rules, as of host ``release`` on ``axis``."""
+    """WL509 and WL202 findings of ``module`` against ``info``'s rules, as of host ``release`` on ``axis``;
+    ``data`` gives the module's bytes to the rules that read code (locals)."""
     from .checks import finding
 
     found = _family_findings(path, module, info)
     if module.kind == "component":  # no core module's shape to judge: WL002 says what it is
         return found
     limits = _limits(info, release, axis)
-    found.extend(_limit_findings(path, module, info, limits, release))
+    found.extend(_limit_findings(path, module, info, [lim for lim in limits if lim.rule in CHECKS], release))
+    code_limits = [lim for lim in limits if lim.rule in CODE_CHECKS]
+    if code_limits:
+        found.extend(_code_findings(path, module, info, code_limits, release, data))
     rules = info.extra_value("module-rules")
     if not isinstance(rules, dict):
         return found
@@ -108,7 +120,12 @@ def _limits(info: PresetInfo, release: str | None, axis: tuple[str, ...]) -> lis
         return []
     limits = []
     for entry in entries:
-        if not isinstance(entry, dict) or entry.get("rule") not in CHECKS or entry.get("checked") is False:
+        rule = entry.get("rule") if isinstance(entry, dict) else None
+        if (
+            not isinstance(entry, dict)
+            or (rule not in CHECKS and rule not in CODE_CHECKS)
+            or entry.get("checked") is False
+        ):
             continue
         since, until = entry.get("since"), entry.get("until")
         if release is not None and not in_window(
@@ -131,7 +148,12 @@ def _limits(info: PresetInfo, release: str | None, axis: tuple[str, ...]) -> lis
 
 
 def _limit_findings(
-    path: str, module: Module, info: PresetInfo, limits: list[Limit], release: str | None
+    path: str,
+    module: Module,
+    info: PresetInfo,
+    limits: list[Limit],
+    release: str | None,
+    breaches: Callable[[Limit], list[Breach]] | None = None,
 ) -> list[Finding]:
     from .checks import finding
 
@@ -139,7 +161,7 @@ def _limit_findings(
     found = []
     for limit in limits:
         patches = f" ({limit.patches})" if limit.patches else ""
-        for breach in CHECKS[limit.rule](module, limit):
+        for breach in breaches(limit) if breaches is not None else CHECKS[limit.rule](module, limit):
             found.append(
                 finding(
                     "WL509",
@@ -339,7 +361,79 @@ CHECKS: dict[str, Callable[[Module, Limit], list[Breach]]] = {
     "function_results": function_results,
     "function_params_total": function_params_total,
 }
-"""The ``module-limits`` rules wasmlint enforces, by name (the finding's subject)."""
+"""The ``module-limits`` rules wasmlint enforces from the module model, by name (the finding's subject)."""
+
+
+def _code_findings(
+    path: str, module: Module, info: PresetInfo, limits: list[Limit], release: str | None, data: DataSource | None
+) -> list[Finding]:
+    """The limits on what function bodies declare: their locals, read from the module's bytes (once)."""
+    from ..decode.instructions import declared_locals
+    from ..decode.reader import DecodeError
+    from .checks import finding
+
+    code = _section(module, CODE)
+    if code is None:
+        return []
+    buffer = data() if data is not None else None
+    if buffer is None:
+        message = (
+            f"the module's bytes were not given, so the locals of its functions (which {info.name} limits) were not "
+            "checked: check its bytes or its file"
+        )
+        return [finding("WL509", message, Location(path), subject=limits[0].rule)]
+    try:
+        counts = declared_locals(buffer, code)
+    except DecodeError as exc:
+        message = f"the locals of the module's functions cannot be read ({exc.message}), so they were not checked"
+        return [finding("WL509", message, Location(path, exc.offset), subject=limits[0].rule)]
+    first = len(module.imports_of("func"))
+    return _limit_findings(
+        path, module, info, limits, release, lambda limit: CODE_CHECKS[limit.rule](counts, first, limit)
+    )
+
+
+def function_locals(counts: list[tuple[int, int]], first: int, limit: Limit) -> list[Breach]:
+    """The function that declares the most locals (its parameters are not counted), against the limit."""
+    if limit.value is None or not counts:
+        return []
+    index, (offset, most) = max(enumerate(counts), key=lambda item: item[1][1])
+    if most <= limit.value:
+        return []
+    over = sum(1 for _, count in counts if count > limit.value)
+    found = f"function {first + index} declares {most} locals"
+    if over > 1:
+        found += f" ({over - 1} other function{'s' if over > 2 else ''} also over the limit)"
+    return [
+        Breach(
+            offset,
+            found,
+            f"at most {_plural(limit.value, 'local', 'locals')} per function (parameters not counted)",
+            _words(limit.vm_message, limit=limit.value, count=most),
+        )
+    ]
+
+
+def function_locals_total(counts: list[tuple[int, int]], first: int, limit: Limit) -> list[Breach]:
+    """The locals every function body declares, added up."""
+    total = sum(count for _, count in counts)
+    if limit.value is None or total <= limit.value:
+        return []
+    return [
+        Breach(
+            counts[0][0] if counts else None,
+            f"the module's {len(counts)} function bodies declare {total} locals in all",
+            f"at most {limit.value} locals over every function (parameters not counted)",
+            _words(limit.vm_message, limit=limit.value, count=total),
+        )
+    ]
+
+
+CODE_CHECKS: dict[str, Callable[[list[tuple[int, int]], int, Limit], list[Breach]]] = {
+    "function_locals": function_locals,
+    "function_locals_total": function_locals_total,
+}
+"""The ``module-limits`` rules that read function bodies' local declarations (the module's bytes)."""
 
 
 def _family_findings(path: str, module: Module, info: PresetInfo) -> list[Finding]:

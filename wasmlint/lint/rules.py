@@ -372,15 +372,18 @@ RULES: tuple[Rule, ...] = (
         "The module has a structure the preset's host refuses: a start function (Stylus), other than exactly one "
         "memory (Stylus, CosmWasm), or a limit of the host release checked (CosmWasm: a memory maximum or more "
         "than 512 initial pages, an imported memory or table, more than one table or a table maximum above 2500, "
-        "more than 100 imports, more than 20000 functions, a function type of more than 100 parameters or 1 result), "
-        "or a wasm feature the host refuses (Soroban: floats, multi-value, reference types, SIMD ...; one finding "
-        "per feature, at its first use).",
+        "more than 100 imports, more than 20000 functions, a function type of more than 100 parameters or 1 result, "
+        "more than 100 locals in a function or 10000 in all from 2.2.9), or a wasm feature the host refuses at the "
+        "release checked (Soroban: floats, multi-value, reference types, SIMD ...; CosmWasm: SIMD, bulk memory, "
+        "threads ... at every release, reference types until 3.0, float operators until 1.5, multi-value until 1.4, "
+        "sign extension until 1.3; one finding per feature, at its first use).",
         "Hosts validate a module's shape before linking it, and refuse the whole module.",
         "program.wasm: WL509 the module has a start function (function 3), which stylus refuses: refused "
         '("wasm start functions not allowed")',
         "Rebuild without the feature: an initialiser called from the entry point instead of a start function; for "
-        "CosmWasm, a release build without wasm-bindgen, with no memory maximum and one bounded table; for Soroban, "
-        "code built for its wasm features (no floats, an MVP target CPU).",
+        "CosmWasm, a release build without wasm-bindgen, with no memory maximum and one bounded table, for the "
+        "chain's VM (an MVP target CPU with sign extension for VMs before 2.0, no bulk memory); for Soroban, code "
+        "built for its wasm features (no floats, an MVP target CPU).",
     ),
     *COMPONENT_RULES,
 )

@@ -199,8 +199,8 @@ def select(
             from .feature_rules import feature_findings
             from .module_rules import module_findings
 
-            findings.extend(module_findings(path, module, info, *context.release_for(info)))
-            findings.extend(feature_findings(path, module, info, data))
+            findings.extend(module_findings(path, module, info, *context.release_for(info), data=data))
+            findings.extend(feature_findings(path, module, info, data, *context.release_for(info)))
         reading = read_marker(path, module, info) if info.marker else None
         if reading is not None:
             findings.extend(reading.findings)
