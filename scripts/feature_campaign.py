@@ -3,6 +3,7 @@
 
     python scripts/feature_campaign.py --count 5000 --seed 7
     python scripts/feature_campaign.py --seed 7 --start 1234 --count 1 --keep /tmp/one   # rebuild one module
+    python scripts/feature_campaign.py --preset stylus --count 3000     # or ic: that host's base and profiles
 
 The modules and the reference are ``tests/feature_reference.py``'s (a base of what Soroban accepts, one smith
 profile per proposal). For each module: wasmlint's verdict (any refused feature, WL509, through the library's
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import feature_hosts as H  # noqa: E402
 import feature_reference as F  # noqa: E402
 
 
@@ -34,13 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="campaign seed (default 0)")
     parser.add_argument("--start", type=int, default=0, help="index of the first module (default 0)")
     parser.add_argument("--no-naming", action="store_true", help="check verdicts only")
+    parser.add_argument("--preset", choices=["soroban", *H.BASES], default="soroban", help="host (default soroban)")
     parser.add_argument("--keep", type=Path, help="keep every module in this directory")
     parser.add_argument(
         "--out", type=Path, default=Path(tempfile.gettempdir()) / "wasmlint-feature-mismatches", help="mismatches"
     )
     args = parser.parse_args(argv)
-    checker = F.soroban_checker()
-    reference = F.reference_features()
+    checker = F.soroban_checker() if args.preset == "soroban" else H.checker(args.preset)
+    reference = F.reference_features(args.preset)
     counts: collections.Counter[str] = collections.Counter()
     by_profile: collections.Counter[tuple[str, str]] = collections.Counter()
     named: collections.Counter[str] = collections.Counter()
@@ -50,13 +53,16 @@ def main(argv: list[str] | None = None) -> int:
         directory = args.keep or Path(scratch)
         directory.mkdir(parents=True, exist_ok=True)
         for n in range(args.start, args.start + args.count):
-            made = F.smith_module(directory, args.seed, n)
+            if args.preset == "soroban":
+                made = F.smith_module(directory, args.seed, n)
+            else:
+                made = H.smith_module(directory, args.preset, args.seed, n)
             if made is None:
                 counts["declined by smith"] += 1
                 continue
             ident, path = made
             accepted, said = F.validates(path, reference)
-            refused = F.refused_by_wasmlint(checker, path)
+            refused = H.refused_by_wasmlint(args.preset, checker, path)
             named.update(refused)
             verdict = "accepted" if accepted else "refused"
             by_profile[ident.split(f"-{args.seed}-")[0], verdict] += 1
@@ -75,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.out.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, args.out / path.name)
     elapsed = time.monotonic() - began
-    print(f"{args.count} modules (seed {args.seed}, from {args.start}) in {elapsed:.0f} s: {dict(counts)}")
+    print(
+        f"{args.count} {args.preset} modules (seed {args.seed}, from {args.start}) in {elapsed:.0f} s: {dict(counts)}"
+    )
     print("by profile: " + ", ".join(f"{p} {v} {c}" for (p, v), c in sorted(by_profile.items())))
     print("features named: " + ", ".join(f"{f} {c}" for f, c in named.most_common()))
     print(f"disagreements: {bad}")
