@@ -373,8 +373,8 @@ RULES: tuple[Rule, ...] = (
         "memory (Stylus, CosmWasm), or a limit of the host release checked (CosmWasm: a memory maximum or more "
         "than 512 initial pages, an imported memory or table, more than one table or a table maximum above 2500, "
         "more than 100 imports, more than 20000 functions, a function type of more than 100 parameters or 1 result), "
-        "or a wasm feature the host refuses (Soroban: floats, multi-value, reference types, SIMD ...; one finding "
-        "per feature, at its first use).",
+        "or a wasm feature the host refuses (Soroban, Stylus: floats, multi-value, reference types, SIMD ...; the IC: "
+        "threads, GC, multi-memory ...; one finding per feature, at its first use).",
         "Hosts validate a module's shape before linking it, and refuse the whole module.",
         "program.wasm: WL509 the module has a start function (function 3), which stylus refuses: refused "
         '("wasm start functions not allowed")',
