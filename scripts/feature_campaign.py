@@ -4,6 +4,7 @@
     python scripts/feature_campaign.py --count 5000 --seed 7
     python scripts/feature_campaign.py --seed 7 --start 1234 --count 1 --keep /tmp/one   # rebuild one module
     python scripts/feature_campaign.py --preset cosmwasm --release 1.4 --count 2000       # one host release
+    python scripts/feature_campaign.py --preset stylus --count 3000     # or ic: that host's base and profiles
 
 The modules and the reference are ``tests/feature_reference.py``'s (a base of what the host accepts, one smith
 profile per proposal). For each module: wasmlint's verdict (any refused feature, WL509, through the library's
@@ -11,7 +12,9 @@ profile per proposal). For each module: wasmlint's verdict (any refused feature,
 wasm-tools with the preset's ``wasm_features_reference``, and for a refused module wasm-tools with the features
 wasmlint named added must accept it (``--no-naming`` skips that second call). For a preset whose set changes per
 host release (``cosmwasm``: ``--release``, default its newest) it is wasm-tools with that release's ``reference``
-and no operator, in ``wasm-tools print``'s function bodies, of a feature the release refuses as operators.
+and no operator, in ``wasm-tools print``'s function bodies, of a feature the release refuses as operators. For
+``stylus`` and ``ic``, the modules are ``tests/feature_hosts.py``'s (that host's base of accepted features) and the
+reference is wasm-tools with the preset's ``wasm_features_reference``, as for Soroban.
 Disagreements are printed and the modules kept in ``--out`` (default ``$TMPDIR/wasmlint-feature-mismatches``).
 Exit status: 0 when nothing disagreed, 1 otherwise.
 """
@@ -29,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import feature_hosts as H  # noqa: E402
 import feature_reference as F  # noqa: E402
 
 
@@ -39,23 +43,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=int, default=0, help="index of the first module (default 0)")
     parser.add_argument("--no-naming", action="store_true", help="check verdicts only")
     parser.add_argument("--keep", type=Path, help="keep every module in this directory")
-    parser.add_argument("--preset", default=F.PRESET, help=f"the preset (default {F.PRESET})")
+    parser.add_argument(
+        "--preset", choices=[F.PRESET, "cosmwasm", *H.BASES], default=F.PRESET, help=f"the host (default {F.PRESET})"
+    )
     parser.add_argument("--release", help="the host release, for a preset with a set per release (default newest)")
     parser.add_argument(
         "--out", type=Path, default=Path(tempfile.gettempdir()) / "wasmlint-feature-mismatches", help="mismatches"
     )
     args = parser.parse_args(argv)
+    entry = None
     if args.preset == F.PRESET:
         checker = F.soroban_checker()
         reference = F.reference_features()
-        base, profiles, names, entry = F.BASE, F.PROFILES, F.feature_names(), None
+    elif args.preset in H.BASES:
+        checker = H.checker(args.preset)
+        reference = F.reference_features(args.preset)
     else:
         (info,) = F.load_presets([args.preset]).preset_info
         release = args.release or info.host_versions[-1]
         checker = F.release_checker(args.preset, release)
         entry = F.entry_for(args.preset, release)
         reference = str(entry["reference"])
-        base, profiles, names = F.COSMWASM_BASE, F.COSMWASM_PROFILES, F.feature_names()
+        names = F.feature_names()
         print(f"{args.preset} {release}: reference {reference}; refused as operators {entry['refused_operators']}")
     counts: collections.Counter[str] = collections.Counter()
     by_profile: collections.Counter[tuple[str, str]] = collections.Counter()
@@ -66,14 +75,23 @@ def main(argv: list[str] | None = None) -> int:
         directory = args.keep or Path(scratch)
         directory.mkdir(parents=True, exist_ok=True)
         for n in range(args.start, args.start + args.count):
-            made = F.smith_module(directory, args.seed, n, base, profiles)
+            if args.preset in H.BASES:
+                made = H.smith_module(directory, args.preset, args.seed, n)
+            elif entry is None:
+                made = F.smith_module(directory, args.seed, n)
+            else:
+                made = F.smith_module(directory, args.seed, n, F.COSMWASM_BASE, F.COSMWASM_PROFILES)
             if made is None:
                 counts["declined by smith"] += 1
                 continue
             ident, path = made
             if entry is None:
                 accepted, said = F.validates(path, reference)
-                refused = F.refused_by_wasmlint(checker, path)
+                refused = (
+                    H.refused_by_wasmlint(args.preset, checker, path)
+                    if args.preset in H.BASES
+                    else F.refused_by_wasmlint(checker, path)
+                )
             else:
                 accepted, said = F.host_accepts(path, entry)
                 refused = F.feature_refusals(checker, path, names)
@@ -95,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.out.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, args.out / path.name)
     elapsed = time.monotonic() - began
-    print(f"{args.count} modules (seed {args.seed}, from {args.start}) in {elapsed:.0f} s: {dict(counts)}")
+    print(
+        f"{args.count} {args.preset} modules (seed {args.seed}, from {args.start}) in {elapsed:.0f} s: {dict(counts)}"
+    )
     print("by profile: " + ", ".join(f"{p} {v} {c}" for (p, v), c in sorted(by_profile.items())))
     print("features named: " + ", ".join(f"{f} {c}" for f, c in named.most_common()))
     print(f"disagreements: {bad}")
