@@ -4,6 +4,7 @@
     python scripts/feature_campaign.py --count 5000 --seed 7
     python scripts/feature_campaign.py --seed 7 --start 1234 --count 1 --keep /tmp/one   # rebuild one module
     python scripts/feature_campaign.py --preset cosmwasm --release 1.4 --count 2000       # one host release
+    python scripts/feature_campaign.py --preset near --release 62 --count 2000            # a nearcore protocol
     python scripts/feature_campaign.py --preset stylus --count 3000     # or ic: that host's base and profiles
 
 The modules and the reference are ``tests/feature_reference.py``'s (a base of what the host accepts, one smith
@@ -11,10 +12,10 @@ profile per proposal). For each module: wasmlint's verdict (any refused feature,
 ``Checker`` with the preset) must be the reference's. For ``soroban`` (one set for every release) that is
 wasm-tools with the preset's ``wasm_features_reference``, and for a refused module wasm-tools with the features
 wasmlint named added must accept it (``--no-naming`` skips that second call). For a preset whose set changes per
-host release (``cosmwasm``: ``--release``, default its newest) it is wasm-tools with that release's ``reference``
-and no operator, in ``wasm-tools print``'s function bodies, of a feature the release refuses as operators. For
-``stylus`` and ``ic``, the modules are ``tests/feature_hosts.py``'s (that host's base of accepted features) and the
-reference is wasm-tools with the preset's ``wasm_features_reference``, as for Soroban.
+host release (``cosmwasm``, ``near``: ``--release``, default its newest) it is wasm-tools with that release's
+``reference`` and no operator, in ``wasm-tools print``'s function bodies, of a feature the release refuses as
+operators. For ``stylus`` and ``ic``, the modules are ``tests/feature_hosts.py``'s (that host's base of accepted
+features) and the reference is wasm-tools with the preset's ``wasm_features_reference``, as for Soroban.
 Disagreements are printed and the modules kept in ``--out`` (default ``$TMPDIR/wasmlint-feature-mismatches``).
 Exit status: 0 when nothing disagreed, 1 otherwise.
 """
@@ -44,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-naming", action="store_true", help="check verdicts only")
     parser.add_argument("--keep", type=Path, help="keep every module in this directory")
     parser.add_argument(
-        "--preset", choices=[F.PRESET, "cosmwasm", *H.BASES], default=F.PRESET, help=f"the host (default {F.PRESET})"
+        "--preset",
+        choices=[F.PRESET, *F.RELEASE_SMITH, *H.BASES],
+        default=F.PRESET,
+        help=f"the host (default {F.PRESET})",
     )
     parser.add_argument("--release", help="the host release, for a preset with a set per release (default newest)")
     parser.add_argument(
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             elif entry is None:
                 made = F.smith_module(directory, args.seed, n)
             else:
-                made = F.smith_module(directory, args.seed, n, F.COSMWASM_BASE, F.COSMWASM_PROFILES)
+                made = F.smith_module(directory, args.seed, n, *F.RELEASE_SMITH[args.preset])
             if made is None:
                 counts["declined by smith"] += 1
                 continue

@@ -268,3 +268,24 @@ def feature_refusals(checker: Checker, path: Path, names: set[str]) -> list[str]
     return sorted(
         f.subject for f in checker.check_bytes(path.read_bytes(), str(path)) if f.code == "WL509" and f.subject in names
     )
+
+
+# --- NEAR: nearcore's preparation, per protocol version ------------------------------------------------------------
+
+NEAR_BASE = {**COSMWASM_BASE, "--allow-floats": "true"}
+"""The MVP with floats: what every nearcore protocol version accepts."""
+
+NEAR_PROFILES: dict[str, dict[str, str]] = {
+    **PROFILES,
+    "sign-extension": {"--sign-extension-ops-enabled": "true"},
+    "bulk-memory": {"--bulk-memory-enabled": "true"},
+    "reference-types-bulk": {"--reference-types-enabled": "true", "--bulk-memory-enabled": "true"},
+}
+"""Soroban's profiles (a second table included: a reference-types count NEAR refuses before 84 and accepts from
+it), and sign extension, bulk memory and the two together with reference types, which NEAR accepts from 62 / 84."""
+
+RELEASE_SMITH: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {
+    "cosmwasm": (COSMWASM_BASE, COSMWASM_PROFILES),
+    "near": (NEAR_BASE, NEAR_PROFILES),
+}
+"""The smith base and profiles of each preset whose set changes per host release."""

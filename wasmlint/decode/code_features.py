@@ -212,7 +212,9 @@ class CodeWalker:
 
     def _heaptype(self, r: Reader, where: str, start: int) -> None:
         heap = heaptype(r)
-        if heap not in ("func", "extern"):
+        if heap == "extern":  # externref: wasmparser's gc-types gates it here as in a type (NEAR from 84)
+            self.value("externref", where, "a null reference of type", start)
+        elif heap != "func":
             self.value(f"(ref null {heap})", where, "a null reference of type", start)
 
     def _memarg(self, r: Reader, where: str, start: int) -> None:

@@ -376,8 +376,9 @@ RULES: tuple[Rule, ...] = (
         "more than 100 locals in a function or 10000 in all from 2.2.9), or a wasm feature the host refuses at the "
         "release checked (Soroban, Stylus: floats, multi-value, reference types, SIMD ...; the IC: threads, GC, "
         "multi-memory ...; CosmWasm: SIMD, bulk memory, threads ... at every release, reference types until 3.0, "
-        "float operators until 1.5, multi-value until 1.4, sign extension until 1.3; one finding per feature, at "
-        "its first use).",
+        "float operators until 1.5, multi-value until 1.4, sign extension until 1.3; NEAR: multi-value, SIMD, "
+        "threads ... at every protocol version, reference types and bulk memory until 84, saturating float-to-int "
+        "until 78, sign extension until 62; one finding per feature, at its first use).",
         "Hosts validate a module's shape before linking it, and refuse the whole module.",
         "program.wasm: WL509 the module has a start function (function 3), which stylus refuses: refused "
         '("wasm start functions not allowed")',
