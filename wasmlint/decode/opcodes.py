@@ -82,7 +82,7 @@ def constant_name(opcode: int) -> str:
 def operator_groups(entries: tuple[str, ...]) -> dict[int, str]:
     """The encodings a preset's ``wasm_operators_refused`` entries refuse, each to the entry that refuses it: a
     group's name refuses its instructions, an instruction's name itself; an entry naming neither refuses nothing
-    (presets are data; ``scripts/presets/build.py`` checks them)."""
+    (presets are data; ``tests/test_features_finer.py`` checks the built-in ones')."""
     by_name = {name: code for code, name in NAMES.items()}
     found: dict[int, str] = {}
     for entry in entries:
