@@ -90,8 +90,9 @@ class CodeWalker:
     noted as a use of :data:`CONSTANT_EXPRESSIONS`."""
 
     noted: list[str]
-    """The features noted for the instruction being walked (the subclass's ``use`` appends them): what a constant
-    expression's refused instruction needs besides (``FeatureUse.needs``)."""
+    """The features noted for the instruction being walked (the subclass's ``use`` appends them when
+    ``constant_allowed`` is set): what a constant expression's refused instruction needs besides
+    (``FeatureUse.needs``)."""
 
     def use(
         self, feature: str, where: str, what: str, offset: int, kind: str = "", needs: tuple[str, ...] = ()
@@ -104,6 +105,7 @@ class CodeWalker:
     def expression(self, r: Reader, where: str, *, constant: bool) -> None:
         """Walk a function body (to its end) or one constant expression (to its ``end``)."""
         self.in_body = "" if constant else "operator"
+        self.noted.clear()
         while not r.at_end():
             start = r.pos
             opcode = r.u8()
@@ -111,7 +113,8 @@ class CodeWalker:
                 return
             if not constant and opcode in self.operator_groups:
                 self._grouped(opcode, where, start)
-            self.noted = []
+            if constant:
+                self.noted.clear()
             for feature in _OPCODE_FEATURES.get(opcode, ()):
                 self.use(feature, where, f"opcode 0x{opcode:02x}", start, self.in_body)
             if constant and opcode in _CONST_ARITHMETIC:

@@ -137,7 +137,8 @@ class _Scan(CodeWalker):
     def use(
         self, feature: str, where: str, what: str, offset: int, kind: str = "", needs: tuple[str, ...] = ()
     ) -> None:
-        self.noted.append(feature)
+        if self.constant_allowed is not None:
+            self.noted.append(feature)
         if (feature, kind, needs) not in self.first:
             self.first[feature, kind, needs] = FeatureUse(feature, where, what, offset, kind, needs)
 
