@@ -10,12 +10,14 @@
 The modules and the reference are ``tests/feature_reference.py``'s (a base of what the host accepts, one smith
 profile per proposal). For each module: wasmlint's verdict (any refused feature, WL509, through the library's
 ``Checker`` with the preset) must be the reference's. For ``soroban`` (one set for every release) that is
-wasm-tools with the preset's ``wasm_features_reference``, and for a refused module wasm-tools with the features
-wasmlint named added must accept it (``--no-naming`` skips that second call). For a preset whose set changes per
-host release (``cosmwasm``, ``near``: ``--release``, default its newest) it is wasm-tools with that release's
-``reference`` and no operator, in ``wasm-tools print``'s function bodies, of a feature the release refuses as
-operators. For ``stylus`` and ``ic``, the modules are ``tests/feature_hosts.py``'s (that host's base of accepted
-features) and the reference is wasm-tools with the preset's ``wasm_features_reference``, as for Soroban.
+wasm-tools with the preset's ``wasm_features_reference`` and no instruction ``wasm-tools print`` shows that the
+preset refuses more finely (``feature_reference.host_accepts_features``: Soroban's constant expressions, Stylus's
+refused instructions), and for a refused module wasm-tools with the features wasmlint named added must accept it
+(``--no-naming`` skips that second call). For a preset whose set changes per host release (``cosmwasm``, ``near``:
+``--release``, default its newest) it is wasm-tools with that release's ``reference`` and no operator, in
+``wasm-tools print``'s function bodies, of a feature the release refuses as operators. For ``stylus`` and ``ic``,
+the modules are ``tests/feature_hosts.py``'s (that host's base of accepted features) and the reference is the same
+as Soroban's.
 Disagreements are printed and the modules kept in ``--out`` (default ``$TMPDIR/wasmlint-feature-mismatches``).
 Exit status: 0 when nothing disagreed, 1 otherwise.
 """
@@ -90,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             ident, path = made
             if entry is None:
-                accepted, said = F.validates(path, reference)
+                accepted, said = F.host_accepts_features(path, args.preset)
                 refused = (
                     H.refused_by_wasmlint(args.preset, checker, path)
                     if args.preset in H.BASES

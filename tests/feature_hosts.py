@@ -70,8 +70,9 @@ def checker(preset: str) -> Checker:
 
 def refused_by_wasmlint(preset: str, check: Checker, path: Path) -> list[str]:
     """The features of the WL509 findings of ``check`` (the preset's checker), sorted: Stylus's WL509 also reports
-    its module shape (a start function, the memory), which is not a feature and which wasm-tools does not judge."""
-    features = set(refused(preset)) | {"unknown"}
+    its module shape (a start function, the memory), which is not a feature and which wasm-tools does not judge;
+    the instructions it refuses more finely than a feature (``feature_reference.FINER``) are kept."""
+    features = set(refused(preset)) | {"unknown"} | F.FINER
     return sorted(subject for subject in F.refused_by_wasmlint(check, path) if subject in features)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -168,8 +169,105 @@ def soroban_checker() -> Checker:
 
 def with_named(reference: str, named: list[str]) -> str:
     """The reference set plus the features wasmlint named (in wasm-tools' spelling), and ``gc-types``: wasm-tools
-    gates every reference type but funcref behind that internal feature, which has no wasmi counterpart."""
-    return ",".join([reference, "gc-types", *(feature.replace("_", "-") for feature in named)])
+    gates every reference type but funcref behind that internal feature, which has no wasmi counterpart. What
+    wasmlint names that is no wasm feature (:data:`FINER`: refused instructions, constant expressions) needs none."""
+    return ",".join([reference, "gc-types", *(f.replace("_", "-") for f in named if f not in FINER)])
+
+
+# --- what a host refuses more finely than a feature: instructions, constant expressions -----------------------------
+
+_FLOAT_MOVES = {
+    "f32.const",
+    "f64.const",
+    "f32.load",
+    "f64.load",
+    "f32.store",
+    "f64.store",
+    "i32.reinterpret_f32",
+    "i64.reinterpret_f64",
+    "f32.reinterpret_i32",
+    "f64.reinterpret_i64",
+}
+"""The float instructions that move bits without computing (what nitro's wasm_to_wavm builds without a float!)."""
+
+FINER_GROUPS = {
+    "float_arithmetic": lambda op: (
+        (op.startswith(("f32.", "f64.")) or "_f32" in op or "_f64" in op) and op not in _FLOAT_MOVES
+    ),
+    "bulk_memory_segments": lambda op: op in {"memory.init", "data.drop", "table.init", "elem.drop", "table.copy"},
+}
+"""Each group a preset's ``wasm_operators_refused`` may name, as a test on ``wasm-tools print``'s spelling of an
+instruction: written from the rule (every float instruction but those moving bits; the bulk-memory instructions
+that use a segment or a second table), not from wasmlint's table of encodings."""
+
+CONSTANT_EXPRESSIONS = "constant_expressions"
+FINER = {*FINER_GROUPS, CONSTANT_EXPRESSIONS}
+"""WL509 subjects that are no wasm feature of wasm-tools: the reference judges them from ``wasm-tools print``."""
+
+
+def printed(path: str | os.PathLike[str]) -> str:
+    return subprocess.run(
+        [R.tool("wasm-tools"), "print", os.fspath(path)], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+
+
+def code_operators(path: str | os.PathLike[str]) -> set[str]:
+    """The instructions of the module's function bodies, as ``wasm-tools print`` spells them."""
+    found: set[str] = set()
+    in_func = False
+    for line in printed(path).split("\n"):
+        if line.startswith("  (") and not line.startswith("   "):
+            in_func = line.startswith("  (func")
+            continue
+        stripped = line.strip()
+        if in_func and stripped and stripped[0] not in "();":
+            found.add(stripped.split()[0])
+    return found
+
+
+_INSTRUCTION = re.compile(r"(?<![\w.$])[a-z][a-z0-9_]*\.[a-z0-9_.]+")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def constant_operators(path: str | os.PathLike[str]) -> set[str]:
+    """The instructions of the module's constant expressions (global and table initialisers, element and data
+    segments), read from the text of those fields in ``wasm-tools print``, strings left out."""
+    found: set[str] = set()
+    for line in printed(path).split("\n"):
+        if line.startswith(("  (global", "  (elem", "  (data", "  (table")):
+            found |= set(_INSTRUCTION.findall(_STRING.sub("", line)))
+    return found
+
+
+def finer_refusals(path: str | os.PathLike[str], groups: list[str], constants: list[str] | None) -> list[str]:
+    """What the reference says the host refuses more finely than a feature: each group of ``groups`` one of whose
+    instructions the code uses, and ``constant_expressions`` when a constant expression holds an instruction not in
+    ``constants`` (None: no such rule)."""
+    operators = code_operators(path) if groups else set()
+    found = [group for group in groups if any(FINER_GROUPS[group](op) for op in operators)]
+    if constants is not None and constant_operators(path) - set(constants):
+        found.append(CONSTANT_EXPRESSIONS)
+    return found
+
+
+def module_rules(preset: str) -> dict[str, Any]:
+    (info,) = load_presets([preset]).preset_info
+    rules = info.extra_value("module-rules")
+    assert isinstance(rules, dict)
+    return rules
+
+
+def host_accepts_features(path: str | os.PathLike[str], preset: str = PRESET) -> tuple[bool, str]:
+    """The reference verdict for a preset with one set: ``wasm-tools validate --features=`` its
+    ``wasm_features_reference`` accepts the module, and ``wasm-tools print`` shows no instruction it refuses more
+    finely (``wasm_operators_refused``, ``constant_expression_operators``)."""
+    rules = module_rules(preset)
+    accepted, said = validates(path, str(rules["wasm_features_reference"]))
+    if not accepted:
+        return False, said
+    constants = rules.get("constant_expression_operators")
+    finer = finer_refusals(path, list(rules.get("wasm_operators_refused", [])), constants)
+    return (not finer, f"refused more finely: {finer}" if finer else "")
 
 
 # --- presets whose refusals change between host releases (CosmWasm) ------------------------------------------------

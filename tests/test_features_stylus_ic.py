@@ -13,9 +13,11 @@ The evidence, per preset:
   ``WASMLINT_FEATURE_SEED``) built from the host's own base (``feature_hosts``): the same agreement, and the
   features wasmlint names are all wasm-tools needs added. ``scripts/feature_campaign.py --preset`` runs thousands.
 
-What one static list cannot say (Stylus's multi-value by ArbOS version, its floats and bulk memory refused by
-instruction; the IC's features left to wasmtime's defaults) is in ``wasm_features_by_version``,
-``wasm_features_partial`` and ``wasm_features_unverified``, and the tests below hold the preset to saying it.
+What one static list cannot say (Stylus's multi-value by ArbOS version, its float moves that cost unbounded ink;
+the IC's features left to wasmtime's defaults) is in ``wasm_features_by_version``, ``wasm_features_partial`` and
+``wasm_features_unverified``, and the tests below hold the preset to saying it. Stylus's floats and bulk memory,
+accepted by its validator but refused by activation instruction by instruction, are ``wasm_operators_refused``:
+the reference for them is ``feature_reference.host_accepts_features`` (``tests/test_features_finer.py``).
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ BULK = (
     " (memory.copy (i32.const 0) (i32.const 0) (i32.const 0)) (memory.init 0 (i32.const 0) (i32.const 0)"
     ' (i32.const 0)) (data.drop 0) (elem.drop 0)) (elem declare func $f) (data "x")'
 )
-"""Bulk memory, memory.init and data.drop included: nitro's validator accepts them (its activation does not)."""
+"""Bulk memory, memory.init and data.drop included: nitro's validator accepts them, its activation refuses the
+latter two."""
 
 
 def rules(preset: str) -> dict[str, Any]:
@@ -116,7 +119,7 @@ def build(tmp_path: Path, name: str, body: str) -> Path:
 
 def wl509(preset: str, path: Path) -> list[Any]:
     """The WL509 findings about wasm features (not Stylus's module shape: its memory, a start function)."""
-    features = set(H.refused(preset)) | {"unknown"}
+    features = set(H.refused(preset)) | {"unknown"} | F.FINER
     found = H.checker(preset).check_bytes(path.read_bytes(), str(path))
     return [f for f in found if f.code == "WL509" and f.subject in features]
 
@@ -129,7 +132,11 @@ def test_each_feature_is_named_exactly_when_the_hosts_set_refuses_it(tmp_path: P
     refused = set(rules(preset)["wasm_features_refused"])
     reference = F.reference_features(preset)
     accepted, said = F.validates(path, reference)
-    findings = wl509(preset, path)
+    everything = wl509(preset, path)
+    findings = [f for f in everything if f.subject not in F.FINER]
+    # What the host refuses more finely than a feature (Stylus's float arithmetic) is named as the reference says.
+    finer = F.finer_refusals(path, list(rules(preset).get("wasm_operators_refused", [])), None)
+    assert sorted(f.subject for f in everything if f.subject in F.FINER) == sorted(finer)
     wanted = named & refused
     if not wanted:
         left = named - set(rules(preset)["wasm_features_on"])
@@ -152,7 +159,7 @@ def test_the_hosts_refuse_what_their_sources_say() -> None:
     """The sets, as verified (the citations are in the presets' sources): a change to either must be a change to
     the host's recorded facts, not a slip."""
     stylus, ic = rules("stylus"), rules("ic")
-    assert {"floats", "multi_value", "reference_types", "simd", "threads", "memory64", "tail_call"} <= set(
+    assert {"multi_value", "reference_types", "simd", "threads", "memory64", "tail_call"} <= set(
         stylus["wasm_features_refused"]
     )
     assert set(stylus["wasm_features_on"]) == {
@@ -160,7 +167,10 @@ def test_the_hosts_refuse_what_their_sources_say() -> None:
         "sign_extension",
         "saturating_float_to_int",
         "bulk_memory",
+        "floats",
     }
+    # Accepted by its validator, refused by activation instruction by instruction (tests/test_features_finer.py).
+    assert stylus["wasm_operators_refused"] == ["float_arithmetic", "bulk_memory_segments"]
     assert set(ic["wasm_features_refused"]) == {
         "function_references",
         "gc",
@@ -173,7 +183,7 @@ def test_the_hosts_refuse_what_their_sources_say() -> None:
     assert {"floats", "multi_value", "reference_types", "simd", "memory64"} <= set(ic["wasm_features_on"])
     # What one static list cannot say is said beside it.
     assert "multi_value" in stylus["wasm_features_by_version"]
-    assert {"floats", "bulk_memory"} <= set(stylus["wasm_features_partial"])
+    assert set(stylus["wasm_features_partial"]) == {"floats"}  # float moves: accepted, but cost u64::MAX ink
     assert "tail_call" in ic["wasm_features_unverified"]
 
 
@@ -189,13 +199,13 @@ def test_every_feature_the_scan_can_name_is_decided_or_said_to_be_unverified(pre
     assert set(F.reference_features(preset).split(",")) - {"mutable-global"} == wanted
 
 
-def test_stylus_bulk_memory_is_accepted_as_its_validator_accepts_it(tmp_path: Path) -> None:
-    """The looseness ``wasm_features_partial`` records: memory.init and data.drop pass nitro's validator (and so
-    wasmlint), though activation's instrumentation refuses them."""
+def test_stylus_bulk_memory_is_accepted_by_its_validator_and_refused_by_instruction(tmp_path: Path) -> None:
+    """memory.init and data.drop pass nitro's validator (wasm-tools with its set), but not its activation: WL509
+    names them (bulk_memory_segments) and the reference's extra condition agrees."""
     path = build(tmp_path, "bulk", BULK)
     assert F.validates(path, F.reference_features("stylus")) == (True, "")
-    assert wl509("stylus", path) == []
-    assert "memory.init" in rules("stylus")["wasm_features_partial"]["bulk_memory"]
+    assert [f.subject for f in wl509("stylus", path)] == ["bulk_memory_segments"]
+    assert F.host_accepts_features(path, "stylus") == (False, "refused more finely: ['bulk_memory_segments']")
 
 
 def test_ic_accepts_the_same_features_for_wasm32_and_wasm64(tmp_path: Path) -> None:
@@ -216,7 +226,7 @@ def corpus(preset: str) -> list[Any]:
 
 @pytest.mark.parametrize(("preset", "path"), corpus("stylus") + corpus("ic"))
 def test_corpus_modules_agree_with_wasm_tools(preset: str, path: Path) -> None:
-    accepted, said = F.validates(path, F.reference_features(preset))
+    accepted, said = F.host_accepts_features(path, preset)
     refused = H.refused_by_wasmlint(preset, H.checker(preset), path)
     assert (refused == []) == accepted, (refused, said)
 
@@ -234,7 +244,7 @@ def smith_slices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tup
             if made is None:
                 continue
             ident, path = made
-            accepted, said = F.validates(path, reference)
+            accepted, said = F.host_accepts_features(path, preset)
             refused = H.refused_by_wasmlint(preset, check, path)
             enough = (
                 F.validates(path, F.with_named(reference, refused))[0] if refused and "unknown" not in refused else None

@@ -11,6 +11,9 @@ is the feature ``unknown``, and the walk of that body stops there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from .instructions import (
     DIRECT_CALLS,
     FB_IMMEDIATES,
@@ -23,8 +26,12 @@ from .instructions import (
     ONE_U32,
     fe_has_memarg,
 )
+from .opcodes import NAMES, PREFIXED, constant_name
 from .reader import DecodeError, Reader
 from .types import heaptype, valtype
+
+CONSTANT_EXPRESSIONS = "constant_expressions"
+"""The use reported for an instruction a host does not allow in a constant expression (``constant_allowed``)."""
 
 UNKNOWN = "unknown"
 """The feature reported for what the scan cannot read: the module may use any feature after it."""
@@ -75,7 +82,21 @@ class CodeWalker:
     """``operator`` while the walk is in a function body (not a constant expression): the kind of its opcodes' uses
     (``features.FeatureUse.kind``)."""
 
-    def use(self, feature: str, where: str, what: str, offset: int, kind: str = "") -> None:
+    operator_groups: Mapping[int, str] = MappingProxyType({})
+    """Instructions the host refuses apart from their feature, by encoding (``opcodes``): each use in a function
+    body is noted as a use of its group, the feature's name (``opcodes.operator_groups``)."""
+    constant_allowed: frozenset[str] | None = None
+    """The instructions the host allows in a constant expression, when it allows fewer than the spec: any other is
+    noted as a use of :data:`CONSTANT_EXPRESSIONS`."""
+
+    noted: list[str]
+    """The features noted for the instruction being walked (the subclass's ``use`` appends them when
+    ``constant_allowed`` is set): what a constant expression's refused instruction needs besides
+    (``FeatureUse.needs``)."""
+
+    def use(
+        self, feature: str, where: str, what: str, offset: int, kind: str = "", needs: tuple[str, ...] = ()
+    ) -> None:
         raise NotImplementedError
 
     def value(self, value: str, where: str, what: str, offset: int) -> None:
@@ -84,11 +105,16 @@ class CodeWalker:
     def expression(self, r: Reader, where: str, *, constant: bool) -> None:
         """Walk a function body (to its end) or one constant expression (to its ``end``)."""
         self.in_body = "" if constant else "operator"
+        self.noted.clear()
         while not r.at_end():
             start = r.pos
             opcode = r.u8()
             if opcode == 0x0B and constant:
                 return
+            if not constant and opcode in self.operator_groups:
+                self._grouped(opcode, where, start)
+            if constant:
+                self.noted.clear()
             for feature in _OPCODE_FEATURES.get(opcode, ()):
                 self.use(feature, where, f"opcode 0x{opcode:02x}", start, self.in_body)
             if constant and opcode in _CONST_ARITHMETIC:
@@ -96,6 +122,9 @@ class CodeWalker:
             if not self.immediates(r, opcode, where, start, constant):
                 self.use(UNKNOWN, where, f"opcode 0x{opcode:02x}, not known to this scan", start)
                 raise DecodeError(start, f"unknown opcode 0x{opcode:02x}")
+            if constant and self.constant_allowed is not None and constant_name(opcode) not in self.constant_allowed:
+                what = f"{constant_name(opcode)} in a constant expression"
+                self.use(CONSTANT_EXPRESSIONS, where, what, start, needs=tuple(self.noted))
         if constant:
             raise DecodeError(r.pos, "constant expression without end")
 
@@ -174,6 +203,8 @@ class CodeWalker:
                 return False
             for feature in _FC_FEATURES[sub]:
                 self.use(feature, where, what, start, self.in_body)
+            if self.in_body and PREFIXED | sub in self.operator_groups:
+                self._grouped(PREFIXED | sub, where, start)
             immediates = [r.u32() for _ in range(FC_U32S.get(sub, 0))]
             if any(immediates[i] != 0 for i in _FC_MEMORY_INDICES.get(sub, ())):
                 self.use("multi_memory", where, "a memory index other than 0", start)
@@ -199,6 +230,9 @@ class CodeWalker:
         else:
             return False
         return True
+
+    def _grouped(self, code: int, where: str, start: int) -> None:
+        self.use(self.operator_groups[code], where, NAMES[code], start, self.in_body)
 
     def _blocktype(self, r: Reader, where: str, start: int) -> None:
         byte = r.peek()

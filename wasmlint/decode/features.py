@@ -14,6 +14,7 @@ has lost its place cannot tell what follows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..escape import escape_text
@@ -45,6 +46,9 @@ class FeatureUse(Record):
     what: str
     offset: int
     kind: str = ""
+    needs: tuple[str, ...] = ()
+    """For ``constant_expressions``: the features its instruction uses (``f32.const``: floats), so that a host
+    refusing one of them names that feature instead; the first use of each such set is kept."""
 
 
 OPERATOR, COUNT = "operator", "count"
@@ -92,11 +96,22 @@ def valtype_features(value: ValType) -> tuple[str, ...]:
     return (proposal, "reference_types")
 
 
-def scan_features(data: Buffer, module: Module) -> list[FeatureUse]:
+def scan_features(
+    data: Buffer,
+    module: Module,
+    operator_groups: Mapping[int, str] | None = None,
+    constant_allowed: frozenset[str] | None = None,
+) -> list[FeatureUse]:
     """The first use of each feature ``module`` (decoded from ``data``) uses, in file order: the first of each
     kind (``FeatureUse.kind``), so a host that refuses only some kinds of use finds its first refused one.
-    ``unknown`` is where the scan could not go on (an instruction it does not know, or bytes it cannot read)."""
+    ``unknown`` is where the scan could not go on (an instruction it does not know, or bytes it cannot read).
+    For a host that refuses less than a feature, ``operator_groups`` (``opcodes.operator_groups``) names the
+    instructions whose first use in a function body is noted under their group's name, and ``constant_allowed``
+    the instructions a constant expression may hold: the first other one is ``constant_expressions``."""
     scan = _Scan(data, module)
+    if operator_groups:
+        scan.operator_groups = operator_groups
+    scan.constant_allowed = constant_allowed
     for section in module.sections:
         r = Reader(data, section.offset + 1)
         size = r.u32()
@@ -112,15 +127,20 @@ class _Scan(CodeWalker):
     def __init__(self, data: Buffer, module: Module) -> None:
         self.data = data
         self.module = module
-        self.first: dict[tuple[str, str], FeatureUse] = {}
+        self.first: dict[tuple[str, str, tuple[str, ...]], FeatureUse] = {}
+        self.noted: list[str] = []
         self.imported_functions = len(module.imports_of("func"))
         self.imported_globals = len(module.imports_of("global"))
         self.tables = 0  # tables and memories so far, imported or defined
         self.memories = 0
 
-    def use(self, feature: str, where: str, what: str, offset: int, kind: str = "") -> None:
-        if (feature, kind) not in self.first:
-            self.first[feature, kind] = FeatureUse(feature, where, what, offset, kind)
+    def use(
+        self, feature: str, where: str, what: str, offset: int, kind: str = "", needs: tuple[str, ...] = ()
+    ) -> None:
+        if self.constant_allowed is not None:
+            self.noted.append(feature)
+        if (feature, kind, needs) not in self.first:
+            self.first[feature, kind, needs] = FeatureUse(feature, where, what, offset, kind, needs)
 
     def value(self, value: ValType, where: str, what: str, offset: int) -> None:
         for feature in valtype_features(value):

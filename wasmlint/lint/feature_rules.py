@@ -11,6 +11,13 @@ upload when it uses one, so each is reported once, at its first refused use (``d
 read only for such a preset, and only then are the module's bytes needed: ``data`` gives them lazily (None when
 the caller has only the decoded module, which is then reported as not checkable rather than passed). A use the
 scan cannot read is reported as ``unknown``: the module may use a refused feature past it.
+
+Some hosts refuse less, or more, than a whole feature, for every release: ``wasm_operators_refused`` names
+instructions refused in code apart from the rest of their feature, as groups or one by one (``decode/opcodes.py``;
+Stylus's activation accepts float types and constants but not ``float_arithmetic``, and of bulk memory refuses the
+``bulk_memory_segments`` instructions), each group reported at its first use; ``constant_expression_operators``
+lists the only instructions a constant expression may hold (Soroban: no ``global.get``, which the MVP allows),
+reported as ``constant_expressions`` at the first other one.
 """
 
 from __future__ import annotations
@@ -43,13 +50,26 @@ class Refusal(Record):
     """Which patch releases of the line have this set, when not all do (said beside the finding)."""
     by_release: bool = False
     """Whether the preset lists its refusals per release (findings then name the release)."""
+    groups: tuple[str, ...] = ()
+    """Instructions refused apart from the rest of their feature (``wasm_operators_refused``): groups' names
+    (``float_arithmetic``) or instructions' (``memory.init``), ``decode/opcodes.py``."""
+    constants: tuple[str, ...] | None = None
+    """The only instructions a constant expression may hold (``constant_expression_operators``), when the host
+    allows fewer than the spec."""
 
     def __bool__(self) -> bool:
-        return bool(self.refused or self.operators)
+        return bool(self.refused or self.operators or self.groups or self.constants is not None)
 
 
 def _names(value: object) -> tuple[str, ...]:
     return tuple(str(feature) for feature in value) if isinstance(value, list) else ()
+
+
+def _finer(rules: dict[str, object]) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """What the preset refuses more finely than a feature, for every release: refused instructions, and the
+    instructions constant expressions may hold (None: those the spec allows)."""
+    constants = rules.get("constant_expression_operators")
+    return _names(rules.get("wasm_operators_refused")), _names(constants) if isinstance(constants, list) else None
 
 
 def refused_features(info: PresetInfo, release: str | None = None, axis: tuple[str, ...] = ()) -> Refusal:
@@ -58,9 +78,10 @@ def refused_features(info: PresetInfo, release: str | None = None, axis: tuple[s
     rules = info.extra_value("module-rules")
     if not isinstance(rules, dict):
         return Refusal()
+    groups, constants = _finer(rules)
     entries = rules.get("wasm_features_by_release")
     if not isinstance(entries, list):
-        return Refusal(_names(rules.get("wasm_features_refused")))
+        return Refusal(_names(rules.get("wasm_features_refused")), groups=groups, constants=constants)
     found = Refusal()
     for entry in entries:
         if not isinstance(entry, dict):
@@ -76,6 +97,8 @@ def refused_features(info: PresetInfo, release: str | None = None, axis: tuple[s
             _names(entry.get("accepted_counts")),
             str(entry.get("patches", "")),
             by_release=True,
+            groups=groups,
+            constants=constants,
         )
         if release is not None:
             break
@@ -90,15 +113,18 @@ def feature_findings(
     release: str | None = None,
     axis: tuple[str, ...] = (),
 ) -> list[Finding]:
-    from ..decode.code_features import UNKNOWN
+    from ..decode.code_features import CONSTANT_EXPRESSIONS, UNKNOWN
     from ..decode.features import COUNT, OPERATOR, scan_features
+    from ..decode.opcodes import operator_groups
     from .checks import finding
 
     refusal = refused_features(info, release, axis)
     if not refusal or module.kind != "module":
         return []
     host = f"{info.host or info.name} {release}" if refusal.by_release and release else info.name
-    refused = (*refusal.refused, *(f"{f} (operators)" for f in refusal.operators))
+    refused = (*refusal.refused, *(f"{f} (operators)" for f in refusal.operators), *refusal.groups)
+    if refusal.constants is not None:
+        refused = (*refused, f"constant expressions of anything but {', '.join(refusal.constants)}")
     buffer = data() if data is not None else None
     if buffer is None:
         message = (
@@ -109,7 +135,8 @@ def feature_findings(
     patches = f" ({refusal.patches})" if refusal.patches else ""
     found = []
     reported: set[str] = set()
-    for use in scan_features(buffer, module):
+    constants = frozenset(refusal.constants) if refusal.constants is not None else None
+    for use in scan_features(buffer, module, operator_groups(refusal.groups), constants):
         if use.feature in reported:
             continue
         if use.feature == UNKNOWN:
@@ -126,6 +153,20 @@ def feature_findings(
             message = (
                 f"the module uses the wasm feature {use.feature} in code ({use.where}: {use.what}), which {host} "
                 f"refuses{patches}: its operators are refused, its types are not"
+            )
+        elif use.feature in refusal.groups and use.kind == OPERATOR:
+            message = (
+                f"the module uses {use.what} in code ({use.where}), which {host} refuses ({use.feature}){patches}: "
+                "these instructions are refused, the rest of their wasm feature is not"
+            )
+        elif (
+            use.feature == CONSTANT_EXPRESSIONS
+            and refusal.constants is not None
+            and not set(use.needs) & set(refusal.refused)  # a refused feature's instruction is named as that
+        ):
+            message = (
+                f"the module uses {use.what} ({use.where}), which {host} refuses{patches}: its constant "
+                f"expressions may hold only {', '.join(refusal.constants)}"
             )
         else:
             continue
