@@ -14,12 +14,9 @@ Module ``n`` of seed ``S`` is built from its own random bytes, as in ``feature_r
 from __future__ import annotations
 
 import os
-import random
-import subprocess
 from pathlib import Path
 
 import feature_reference as F
-import reference as R
 
 from wasmlint import Checker, load_presets
 
@@ -87,22 +84,4 @@ def refused(preset: str) -> list[str]:
 def smith_module(directory: str | os.PathLike[str], preset: str, seed: int, n: int) -> tuple[str, Path] | None:
     """Module ``n`` of seed ``seed`` for ``preset``, under its profile ``n mod len(profiles)``: (id, path), or None
     when smith declines its bytes."""
-    profiles = PROFILES[preset]
-    names = list(profiles)
-    profile = names[n % len(names)]
-    rng = random.Random(f"{preset}:{seed}:{n}")
-    data = rng.randbytes(rng.randrange(256, 4000))
-    ident = f"{profile}-{seed}-{n}"
-    path = Path(directory) / f"{preset}-{ident}.wasm"
-    options = {**BASES[preset], **profiles[profile]}
-    proc = subprocess.run(
-        [R.tool("wasm-tools"), "smith", *[f"{flag}={value}" for flag, value in options.items()], "-o", str(path)],
-        input=data,
-        capture_output=True,
-        timeout=120,
-    )
-    if proc.returncode == 2:
-        return None
-    if proc.returncode != 0:
-        raise R.ToolError(proc.stderr.decode(errors="replace").strip())
-    return ident, path
+    return F.smith_module(directory, seed, n, BASES[preset], PROFILES[preset], host=preset)

@@ -126,22 +126,35 @@ def validates(path: str | os.PathLike[str], features: str) -> tuple[bool, str]:
     return proc.returncode == 0, proc.stderr.strip()
 
 
+def build_module(directory: Path, name: str, body: str, *, prefix: str = "") -> Path:
+    """``(module PREFIX BODY)`` assembled by ``wasm-tools parse`` into ``directory/NAME.wasm`` (the feature tests'
+    small modules, each using one feature)."""
+    text = directory / f"{name}.wat"
+    text.write_text(f"(module {prefix} {body})" if prefix else f"(module {body})", encoding="utf-8")
+    out = directory / f"{name}.wasm"
+    subprocess.run([R.tool("wasm-tools"), "parse", str(text), "-o", str(out)], check=True, capture_output=True)
+    return out
+
+
 def smith_module(
     directory: str | os.PathLike[str],
     seed: int,
     n: int,
     base: dict[str, str] | None = None,
     profiles: dict[str, dict[str, str]] | None = None,
+    *,
+    host: str = "",
 ) -> tuple[str, Path] | None:
     """Module ``n`` of seed ``seed`` under profile ``n mod len(profiles)`` (default Soroban's :data:`BASE` and
-    :data:`PROFILES`): (id, path), or None when smith declines its bytes."""
+    :data:`PROFILES`): (id, path), or None when smith declines its bytes. ``host`` names another host's series
+    (``feature_hosts``): its modules are drawn from their own random bytes and named after it."""
     profiles = PROFILES if profiles is None else profiles
     names = list(profiles)
     profile = names[n % len(names)]
-    rng = random.Random(f"{seed}:{n}")
+    rng = random.Random(f"{host}:{seed}:{n}" if host else f"{seed}:{n}")
     data = rng.randbytes(rng.randrange(256, 4000))
     ident = f"{profile}-{seed}-{n}"
-    path = Path(directory) / f"{ident}.wasm"
+    path = Path(directory) / (f"{host}-{ident}.wasm" if host else f"{ident}.wasm")
     options = {**(BASE if base is None else base), **profiles[profile]}
     proc = subprocess.run(
         [R.tool("wasm-tools"), "smith", *[f"{flag}={value}" for flag, value in options.items()], "-o", str(path)],

@@ -15,12 +15,10 @@ Three kinds of evidence, each against wasm-tools with Soroban's feature set (``f
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import feature_reference as F
 import pytest
-import reference as R
 
 from wasmlint import Checker, decode_bytes, load_presets
 from wasmlint.decode.features import scan_features, valtype_features
@@ -95,11 +93,7 @@ ACCEPTED = (
 
 
 def build(tmp_path: Path, name: str, body: str) -> Path:
-    text = tmp_path / f"{name}.wat"
-    text.write_text(f"(module {META} {body})", encoding="utf-8")
-    out = tmp_path / f"{name}.wasm"
-    subprocess.run([R.tool("wasm-tools"), "parse", str(text), "-o", str(out)], check=True, capture_output=True)
-    return out
+    return F.build_module(tmp_path, name, body, prefix=META)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

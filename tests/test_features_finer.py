@@ -16,13 +16,11 @@ The smith differentials of ``test_features.py`` and ``test_features_stylus_ic.py
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import feature_reference as F
 import pytest
-import reference as R
 
 from wasmlint import Checker, decode_bytes, load_presets
 from wasmlint.decode.opcodes import NAMES, known
@@ -31,11 +29,7 @@ META = '(@custom "contractenvmetav0" "\\00\\00\\00\\00\\00\\00\\00\\16\\00\\00\\
 
 
 def build(tmp_path: Path, name: str, body: str) -> Path:
-    text = tmp_path / f"{name}.wat"
-    text.write_text(f"(module {body})", encoding="utf-8")
-    out = tmp_path / f"{name}.wasm"
-    subprocess.run([R.tool("wasm-tools"), "parse", str(text), "-o", str(out)], check=True, capture_output=True)
-    return out
+    return F.build_module(tmp_path, name, body)
 
 
 def wl509(preset: str, path: Path) -> list[Any]:

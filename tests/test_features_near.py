@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import feature_reference as F
 import pytest
-import reference as R
 
 from wasmlint import Checker, load_presets
 
@@ -103,11 +101,7 @@ def expected(case: str, version: str) -> list[str]:
 
 
 def build(tmp_path: Path, name: str, body: str) -> Path:
-    text = tmp_path / f"{name}.wat"
-    text.write_text(f"(module {body})", encoding="utf-8")
-    out = tmp_path / f"{name}.wasm"
-    subprocess.run([R.tool("wasm-tools"), "parse", str(text), "-o", str(out)], check=True, capture_output=True)
-    return out
+    return F.build_module(tmp_path, name, body)
 
 
 @pytest.fixture(scope="module")

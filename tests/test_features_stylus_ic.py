@@ -23,14 +23,12 @@ the reference for them is ``feature_reference.host_accepts_features`` (``tests/t
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import feature_hosts as H
 import feature_reference as F
 import pytest
-import reference as R
 
 from wasmlint import decode_bytes, load_presets
 from wasmlint.decode.features import scan_features
@@ -110,11 +108,7 @@ def rules(preset: str) -> dict[str, Any]:
 
 
 def build(tmp_path: Path, name: str, body: str) -> Path:
-    text = tmp_path / f"{name}.wat"
-    text.write_text(f"(module {body})", encoding="utf-8")
-    out = tmp_path / f"{name}.wasm"
-    subprocess.run([R.tool("wasm-tools"), "parse", str(text), "-o", str(out)], check=True, capture_output=True)
-    return out
+    return F.build_module(tmp_path, name, body)
 
 
 def wl509(preset: str, path: Path) -> list[Any]:
