@@ -119,6 +119,12 @@ def function_bodies(data: Buffer, section_offset: int) -> list[tuple[int, int]]:
     return found
 
 
+def body_sizes(data: Buffer, section_offset: int) -> list[tuple[int, int]]:
+    """(start, size) of each function body of the code section at ``section_offset``: its size field's value, the
+    bytes a host that limits a body's size (nearcore) counts."""
+    return [(start, end - start) for start, end in function_bodies(data, section_offset)]
+
+
 def declared_locals(data: Buffer, section_offset: int) -> list[tuple[int, int]]:
     """(start, count) of each function body of the code section at ``section_offset``: the locals its declarations
     add up to (its parameters are not locals here), read from the declarations alone, the instructions skipped."""

@@ -14,9 +14,9 @@ A preset's ``[[preset.module-limits]]`` are the same kind of rule with numbers (
 it stores a contract): each names its ``rule``, its limit (``max``, ``exactly``, ``unset``, ``kinds``), the host
 releases it applies to (``since``/``until``) and the host's own words (``vm_message``). Each rule a check below
 knows is enforced at the host release checked, one WL509 finding per breach; the others (``checked = false``)
-stay documentation. The locals rules (``function_locals``, ``function_locals_total``) read each function body's
-local declarations (``decode.instructions.declared_locals``), and so the module's bytes, only for a preset that
-has them in force.
+stay documentation. The code rules (``function_locals``, ``function_locals_total``, ``function_body_size``) read
+each function body's local declarations or size (``decode.instructions.declared_locals``, ``body_sizes``), and so
+the module's bytes, only for a preset that has them in force.
 
 And a preset's ``export-families`` (exports named by a prefix, such as the IC's ``canister_query NAME``): each
 export of the family must be a function of the family's type, or the host refuses the module (WL202).
@@ -348,6 +348,22 @@ def function_params_total(module: Module, limit: Limit) -> list[Breach]:
     ]
 
 
+def function_total(module: Module, limit: Limit) -> list[Breach]:
+    """The functions the module imports and defines, together (nearcore counts both against one limit)."""
+    imported = len(module.imports_of("func"))
+    count = imported + len(module.function_types)
+    if limit.value is None or count <= limit.value:
+        return []
+    return [
+        Breach(
+            _section(module, FUNCTION) if module.function_types else _section(module, IMPORT),
+            f"the module has {count} functions ({imported} imported, {len(module.function_types)} defined)",
+            f"at most {limit.value} functions, imported and defined together",
+            _words(limit.vm_message, limit=limit.value, count=count),
+        )
+    ]
+
+
 CHECKS: dict[str, Callable[[Module, Limit], list[Breach]]] = {
     "memory_count": memory_count,
     "memory_initial_pages": memory_initial_pages,
@@ -357,6 +373,7 @@ CHECKS: dict[str, Callable[[Module, Limit], list[Breach]]] = {
     "import_count": import_count,
     "import_kind": import_kind,
     "function_count": function_count,
+    "function_total": function_total,
     "function_params": function_params,
     "function_results": function_results,
     "function_params_total": function_params_total,
@@ -368,7 +385,7 @@ def _code_findings(
     path: str, module: Module, info: PresetInfo, limits: list[Limit], release: str | None, data: DataSource | None
 ) -> list[Finding]:
     """The limits on what function bodies declare: their locals, read from the module's bytes (once)."""
-    from ..decode.instructions import declared_locals
+    from ..decode.instructions import body_sizes, declared_locals
     from ..decode.reader import DecodeError
     from .checks import finding
 
@@ -378,18 +395,27 @@ def _code_findings(
     buffer = data() if data is not None else None
     if buffer is None:
         message = (
-            f"the module's bytes were not given, so the locals of its functions (which {info.name} limits) were not "
-            "checked: check its bytes or its file"
+            f"the module's bytes were not given, so its function bodies (whose locals or size {info.name} limits) "
+            "were not checked: check its bytes or its file"
         )
         return [finding("WL509", message, Location(path), subject=limits[0].rule)]
+    reads: dict[str, list[tuple[int, int]]] = {}
     try:
-        counts = declared_locals(buffer, code)
+        for limit in limits:
+            what = CODE_READS[limit.rule]
+            if what not in reads:
+                reads[what] = declared_locals(buffer, code) if what == "locals" else body_sizes(buffer, code)
     except DecodeError as exc:
-        message = f"the locals of the module's functions cannot be read ({exc.message}), so they were not checked"
+        message = f"the module's function bodies cannot be read ({exc.message}), so their limits were not checked"
         return [finding("WL509", message, Location(path, exc.offset), subject=limits[0].rule)]
     first = len(module.imports_of("func"))
     return _limit_findings(
-        path, module, info, limits, release, lambda limit: CODE_CHECKS[limit.rule](counts, first, limit)
+        path,
+        module,
+        info,
+        limits,
+        release,
+        lambda limit: CODE_CHECKS[limit.rule](reads[CODE_READS[limit.rule]], first, limit),
     )
 
 
@@ -429,11 +455,41 @@ def function_locals_total(counts: list[tuple[int, int]], first: int, limit: Limi
     ]
 
 
+def function_body_size(sizes: list[tuple[int, int]], first: int, limit: Limit) -> list[Breach]:
+    """The largest function body, in bytes (its size field's value: locals and instructions, not the size field)."""
+    if limit.value is None or not sizes:
+        return []
+    index, (offset, largest) = max(enumerate(sizes), key=lambda item: item[1][1])
+    if largest <= limit.value:
+        return []
+    over = sum(1 for _, size in sizes if size > limit.value)
+    found = f"the body of function {first + index} is {largest} bytes"
+    if over > 1:
+        found += f" ({over - 1} other function{'s' if over > 2 else ''} also over the limit)"
+    return [
+        Breach(
+            offset,
+            found,
+            f"at most {limit.value} bytes per function body",
+            _words(limit.vm_message, limit=limit.value, count=largest),
+        )
+    ]
+
+
 CODE_CHECKS: dict[str, Callable[[list[tuple[int, int]], int, Limit], list[Breach]]] = {
     "function_locals": function_locals,
     "function_locals_total": function_locals_total,
+    "function_body_size": function_body_size,
 }
-"""The ``module-limits`` rules that read function bodies' local declarations (the module's bytes)."""
+"""The ``module-limits`` rules that read the code section (the module's bytes): each is given (body start, number)
+per function body, the number being what ``CODE_READS`` names."""
+
+CODE_READS: dict[str, str] = {
+    "function_locals": "locals",
+    "function_locals_total": "locals",
+    "function_body_size": "sizes",
+}
+"""What each code rule reads: the locals each body declares, or each body's size (read once per module)."""
 
 
 def _family_findings(path: str, module: Module, info: PresetInfo) -> list[Finding]:
