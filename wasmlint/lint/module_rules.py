@@ -421,23 +421,13 @@ def _code_findings(
 
 def function_locals(counts: list[tuple[int, int]], first: int, limit: Limit) -> list[Breach]:
     """The function that declares the most locals (its parameters are not counted), against the limit."""
-    if limit.value is None or not counts:
-        return []
-    index, (offset, most) = max(enumerate(counts), key=lambda item: item[1][1])
-    if most <= limit.value:
-        return []
-    over = sum(1 for _, count in counts if count > limit.value)
-    found = f"function {first + index} declares {most} locals"
-    if over > 1:
-        found += f" ({over - 1} other function{'s' if over > 2 else ''} also over the limit)"
-    return [
-        Breach(
-            offset,
-            found,
-            f"at most {_plural(limit.value, 'local', 'locals')} per function (parameters not counted)",
-            _words(limit.vm_message, limit=limit.value, count=most),
-        )
-    ]
+    return _largest_function(
+        counts,
+        first,
+        limit,
+        lambda index, most: f"function {index} declares {most} locals",
+        f"at most {_plural(limit.value or 0, 'local', 'locals')} per function (parameters not counted)",
+    )
 
 
 def function_locals_total(counts: list[tuple[int, int]], first: int, limit: Limit) -> list[Breach]:
@@ -457,23 +447,29 @@ def function_locals_total(counts: list[tuple[int, int]], first: int, limit: Limi
 
 def function_body_size(sizes: list[tuple[int, int]], first: int, limit: Limit) -> list[Breach]:
     """The largest function body, in bytes (its size field's value: locals and instructions, not the size field)."""
-    if limit.value is None or not sizes:
+    return _largest_function(
+        sizes,
+        first,
+        limit,
+        lambda index, largest: f"the body of function {index} is {largest} bytes",
+        f"at most {limit.value} bytes per function body",
+    )
+
+
+def _largest_function(
+    values: list[tuple[int, int]], first: int, limit: Limit, found: Callable[[int, int], str], wanted: str
+) -> list[Breach]:
+    """The function whose value (offset, value) is largest, when it is over the limit, and how many others are."""
+    if limit.value is None or not values:
         return []
-    index, (offset, largest) = max(enumerate(sizes), key=lambda item: item[1][1])
+    index, (offset, largest) = max(enumerate(values), key=lambda item: item[1][1])
     if largest <= limit.value:
         return []
-    over = sum(1 for _, size in sizes if size > limit.value)
-    found = f"the body of function {first + index} is {largest} bytes"
+    over = sum(1 for _, value in values if value > limit.value)
+    said = found(first + index, largest)
     if over > 1:
-        found += f" ({over - 1} other function{'s' if over > 2 else ''} also over the limit)"
-    return [
-        Breach(
-            offset,
-            found,
-            f"at most {limit.value} bytes per function body",
-            _words(limit.vm_message, limit=limit.value, count=largest),
-        )
-    ]
+        said += f" ({over - 1} other function{'s' if over > 2 else ''} also over the limit)"
+    return [Breach(offset, said, wanted, _words(limit.vm_message, limit=limit.value, count=largest))]
 
 
 CODE_CHECKS: dict[str, Callable[[list[tuple[int, int]], int, Limit], list[Breach]]] = {
