@@ -373,15 +373,16 @@ RULES: tuple[Rule, ...] = (
         "memory (Stylus, CosmWasm), or a limit of the host release checked (CosmWasm: a memory maximum or more than "
         "512 initial pages, an imported memory or table, more than one table or a table maximum above 2500, more than"
         " 100 imports, more than 20000 functions, a function type of more than 100 parameters or 1 result, more than "
-        "100 locals in a function or 10000 in all from 2.2.9), or a wasm feature the host refuses at the release "
-        "checked (Soroban: floats, multi-value, reference types, SIMD ...; Stylus: multi-value, reference types, SIMD"
-        " ...; the IC: threads, GC, multi-memory ...; CosmWasm: SIMD, bulk memory, threads ... at every release, "
-        "reference types until 3.0, float operators until 1.5, multi-value until 1.4, sign extension until 1.3; NEAR:"
-        " multi-value, SIMD, threads ... at every protocol version, reference types and bulk memory until 84, "
-        "saturating float-to-int until 78, sign extension until 62; one finding per feature, at its first use), or "
-        "finer: instructions refused apart from their feature (Stylus: float arithmetic; memory.init, data.drop, "
-        "table.init, elem.drop, table.copy) and a constant expression beyond what the host allows (Soroban: "
-        "global.get).",
+        "100 locals in a function or 10000 in all from 2.2.9; NEAR, by protocol version: more than 10000 functions "
+        "counting imports, 1000000 locals in all, a function body over 262144 bytes, a memory, table or global "
+        "import), or a wasm feature the host refuses at the release checked (Soroban: floats, multi-value, reference "
+        "types, SIMD ...; Stylus: multi-value, reference types, SIMD ...; the IC: threads, GC, multi-memory ...; "
+        "CosmWasm: SIMD, bulk memory, threads ... at every release, reference types until 3.0, float operators until "
+        "1.5, multi-value until 1.4, sign extension until 1.3; NEAR: multi-value, SIMD, threads ... at every protocol"
+        " version, reference types and bulk memory until 84, saturating float-to-int until 78, sign extension until "
+        "62; one finding per feature, at its first use), or finer: instructions refused apart from their feature "
+        "(Stylus: float arithmetic; memory.init, data.drop, table.init, elem.drop, table.copy) and a constant "
+        "expression beyond what the host allows (Soroban: global.get).",
         "Hosts validate a module's shape before linking it, and refuse the whole module.",
         "program.wasm: WL509 the module has a start function (function 3), which stylus refuses: refused "
         '("wasm start functions not allowed")',
